@@ -1,0 +1,106 @@
+// Package ratelimit limits abuse without storing identifiers. A client is
+// known only by HMAC(salt, address), where the salt is random, lives only
+// in memory and is replaced every hour: after rotation nobody, including
+// someone who compels the server's secrets, can link old keys to addresses.
+package ratelimit
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"sync"
+	"time"
+)
+
+// Rule is a token bucket: Burst requests at once, refilled at Burst per Per.
+type Rule struct {
+	Burst int
+	Per   time.Duration
+}
+
+// Limiter applies named rules to hashed client keys.
+type Limiter struct {
+	mu      sync.Mutex
+	rules   map[string]Rule
+	buckets map[[32]byte]*bucket
+	salt    []byte
+	saltAt  time.Time
+	now     func() time.Time
+	scale   float64
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// SaltLifetime is how long one salt is used.
+const SaltLifetime = time.Hour
+
+// New returns a Limiter. scale multiplies every burst (0 disables limits);
+// now is injectable for tests (nil: wall clock).
+func New(rules map[string]Rule, scale float64, now func() time.Time) *Limiter {
+	if now == nil {
+		now = time.Now
+	}
+	l := &Limiter{rules: rules, buckets: map[[32]byte]*bucket{}, now: now, scale: scale}
+	l.rotate(now())
+	return l
+}
+
+func (l *Limiter) rotate(t time.Time) {
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		panic("ratelimit: crypto/rand failed: " + err.Error())
+	}
+	l.salt, l.saltAt = salt, t
+	// Old buckets are keyed under the old salt and can no longer be matched.
+	clear(l.buckets)
+}
+
+// Allow spends one token of rule for client (an address or account ID; it
+// is hashed at once and never kept). It returns false and the wait until
+// the next token when the client is over the limit.
+func (l *Limiter) Allow(rule, client string) (bool, time.Duration) {
+	if l.scale == 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r, ok := l.rules[rule]
+	if !ok {
+		return true, 0
+	}
+	now := l.now()
+	if now.Sub(l.saltAt) >= SaltLifetime {
+		l.rotate(now)
+	}
+	mac := hmac.New(sha256.New, l.salt)
+	mac.Write([]byte(rule))
+	mac.Write([]byte{0})
+	mac.Write([]byte(client))
+	var key [32]byte
+	copy(key[:], mac.Sum(nil))
+
+	burst := float64(r.Burst) * l.scale
+	rate := burst / r.Per.Seconds()
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
+}
+
+// Len is the number of live buckets (for tests and metrics).
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
