@@ -79,7 +79,7 @@ type Statement struct {
 var defaultStatements = []Statement{
 	{"WAR", "We have not received any search warrant."},
 	{"SUBP", "We have not received any subpoena or court order for user data."},
-	{"GAG", "We have not received any gag order or order to delay notifying a user."},
+	{"GAG", "We have not received any gag order or other order forbidding us to disclose a demand."},
 	{"NSL", "We have not received any National Security Letter."},
 	{"TRAP", "We have not been ordered to monitor, wiretap or start logging any user."},
 	{"RAID", "No search of our premises or servers has taken place."},
