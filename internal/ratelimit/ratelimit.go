@@ -8,6 +8,8 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -72,16 +74,7 @@ func (l *Limiter) Allow(rule, client string) (bool, time.Duration) {
 		return true, 0
 	}
 	now := l.now()
-	if now.Sub(l.saltAt) >= SaltLifetime {
-		l.rotate(now)
-	}
-	mac := hmac.New(sha256.New, l.salt)
-	mac.Write([]byte(rule))
-	mac.Write([]byte{0})
-	mac.Write([]byte(client))
-	var key [32]byte
-	copy(key[:], mac.Sum(nil))
-
+	key := l.key(rule, client)
 	burst := float64(r.Burst) * l.scale
 	rate := burst / r.Per.Seconds()
 	b := l.buckets[key]
@@ -98,9 +91,74 @@ func (l *Limiter) Allow(rule, client string) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
 }
 
+// key hashes client under the current salt, rotating it when due.
+func (l *Limiter) key(rule, client string) [32]byte {
+	if now := l.now(); now.Sub(l.saltAt) >= SaltLifetime {
+		l.rotate(now)
+	}
+	mac := hmac.New(sha256.New, l.salt)
+	mac.Write([]byte(rule))
+	mac.Write([]byte{0})
+	mac.Write([]byte(client))
+	var key [32]byte
+	copy(key[:], mac.Sum(nil))
+	return key
+}
+
 // Len is the number of live buckets (for tests and metrics).
 func (l *Limiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.buckets)
+}
+
+// Peek reports whether client has a token left under rule, without
+// spending it (for limits that count only failures).
+func (l *Limiter) Peek(rule, client string) (bool, time.Duration) {
+	if l.scale == 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r, ok := l.rules[rule]
+	if !ok {
+		return true, 0
+	}
+	b := l.buckets[l.key(rule, client)]
+	if b == nil {
+		return true, 0
+	}
+	burst := float64(r.Burst) * l.scale
+	rate := burst / r.Per.Seconds()
+	tokens := min(burst, b.tokens+l.now().Sub(b.at).Seconds()*rate)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / rate * float64(time.Second))
+}
+
+// Rule names used by the API and web handlers.
+const (
+	Signup = "signup"
+	Login  = "login" // counts failed logins only
+	Post   = "post"
+)
+
+// Defaults returns Publius's limits; scale multiplies them (0 disables).
+func Defaults(scale float64) *Limiter {
+	return New(map[string]Rule{
+		Signup: {Burst: 5, Per: 30 * time.Minute}, // per address
+		Login:  {Burst: 10, Per: 5 * time.Minute}, // failed logins per address
+		Post:   {Burst: 300, Per: 3 * time.Hour},  // per account, as on Mastodon
+	}, scale, nil)
+}
+
+// PeerAddress is the request's peer address, for use as a client key only:
+// Allow hashes it at once, and it must never be stored or logged.
+func PeerAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
