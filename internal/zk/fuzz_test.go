@@ -45,16 +45,22 @@ func FuzzDecodeVerifyingKey(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("{}\n"))
 	f.Add(append(b[:nl+1:nl+1], bytes.Repeat([]byte{0xff}, vkBodyLen)...))
+	f.Add(b[nl+1 : nl+1+vkBodyLen/2])
+	header := b[:nl+1 : nl+1]
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := DecodeVerifyingKey(data)
-		if err != nil {
-			if !errors.Is(err, ErrKeyFormat) {
-				t.Fatalf("error does not wrap ErrKeyFormat: %v", err)
+		// As a whole file, and as a body behind a valid header so the
+		// mutations reach the point decoders.
+		for _, in := range [][]byte{data, append(header, data...)} {
+			v, err := DecodeVerifyingKey(in)
+			if err != nil {
+				if !errors.Is(err, ErrKeyFormat) {
+					t.Fatalf("error does not wrap ErrKeyFormat: %v", err)
+				}
+				continue
 			}
-			return
-		}
-		if !bytes.Equal(v.Bytes(), data) {
-			t.Fatal("Bytes differs from input")
+			if !bytes.Equal(v.Bytes(), in) {
+				t.Fatal("Bytes differs from input")
+			}
 		}
 	})
 }
@@ -66,6 +72,8 @@ func FuzzDecodeElement(f *testing.F) {
 	f.Add("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000")
 	f.Add("")
 	f.Add("zz")
+	f.Add("publius-identity-v1:" + EncodeElement(TagCommitment))
+	f.Add("publius-identity-v1:" + EncodeElement(TagScope) + "\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := DecodeElement(s)
 		if err == nil && EncodeElement(e) != s {

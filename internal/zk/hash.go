@@ -94,7 +94,8 @@ var zeroHashes = func() [Depth + 1]Element {
 }()
 
 // ZeroHash returns the root of an empty subtree of the given height
-// (0 = an empty leaf, Depth = the root of an empty tree).
+// (0 = an empty leaf, Depth = the root of an empty tree); height must be
+// in [0, Depth].
 func ZeroHash(height int) Element { return zeroHashes[height] }
 
 // MerklePath is the authentication path of a leaf: Siblings[i] is the
