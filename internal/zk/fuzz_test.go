@@ -46,7 +46,7 @@ func FuzzDecodeVerifyingKey(f *testing.F) {
 	f.Add([]byte("{}\n"))
 	f.Add(append(b[:nl+1:nl+1], bytes.Repeat([]byte{0xff}, vkBodyLen)...))
 	f.Add(b[nl+1 : nl+1+vkBodyLen/2])
-	header := b[:nl+1 : nl+1]
+	header := b[: nl+1 : nl+1]
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// As a whole file, and as a body behind a valid header so the
 		// mutations reach the point decoders.
