@@ -46,11 +46,14 @@ func FuzzDecodeVerifyingKey(f *testing.F) {
 	f.Add([]byte("{}\n"))
 	f.Add(append(b[:nl+1:nl+1], bytes.Repeat([]byte{0xff}, vkBodyLen)...))
 	f.Add(b[nl+1 : nl+1+vkBodyLen/2])
-	header := b[: nl+1 : nl+1]
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// As a whole file, and as a body behind a valid header so the
-		// mutations reach the point decoders.
-		for _, in := range [][]byte{data, append(header, data...)} {
+		// As a whole file, and as a body behind a valid header (checksum
+		// included) so the mutations reach the point decoders.
+		wrapped, err := encodeKeyFile(vk.header, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range [][]byte{data, wrapped} {
 			v, err := DecodeVerifyingKey(in)
 			if err != nil {
 				if !errors.Is(err, ErrKeyFormat) {

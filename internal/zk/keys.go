@@ -52,6 +52,10 @@ type KeyHeader struct {
 	Depth   int    `json:"depth"`   // Depth
 	Circuit string `json:"circuit"` // hex CircuitHash
 	Setup   string `json:"setup"`   // SetupSingleParty or SetupMPC
+	// BodySHA256 is the hex SHA-256 of the bytes after the header line. A
+	// flipped bit in a compressed point can still decode to a valid point,
+	// so only a checksum catches every corruption.
+	BodySHA256 string `json:"body_sha256"`
 }
 
 // ProvingKey is a Groth16 proving key for the membership circuit.
@@ -102,6 +106,7 @@ func (h KeyHeader) check(kind string) error {
 	if h.Setup != SetupSingleParty && h.Setup != SetupMPC {
 		return fmt.Errorf("%w: unknown setup %q", ErrKeyFormat, h.Setup)
 	}
+	want.BodySHA256 = h.BodySHA256
 	if h != want {
 		return fmt.Errorf("%w: header %+v does not match this circuit (%+v)", ErrKeyFormat, h, want)
 	}
@@ -155,6 +160,8 @@ func NewKeys(pk *groth16.ProvingKey, vk *groth16.VerifyingKey, setup string) (*P
 }
 
 func encodeKeyFile(h KeyHeader, body []byte) ([]byte, error) {
+	sum := sha256.Sum256(body)
+	h.BodySHA256 = hex.EncodeToString(sum[:])
 	j, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("zk: encode key header: %w", err)
@@ -188,7 +195,12 @@ func splitKeyFile(b []byte, kind string) (KeyHeader, []byte, error) {
 	if err := h.check(kind); err != nil {
 		return h, nil, err
 	}
-	return h, b[i+1:], nil
+	body := b[i+1:]
+	sum := sha256.Sum256(body)
+	if h.BodySHA256 != hex.EncodeToString(sum[:]) {
+		return h, nil, fmt.Errorf("%w: body does not match body_sha256 (corrupted or truncated file)", ErrKeyFormat)
+	}
+	return h, body, nil
 }
 
 // Layout of a compressed verifying key body for 4 public inputs and no

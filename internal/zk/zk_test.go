@@ -472,6 +472,17 @@ func TestKeyFiles(t *testing.T) {
 		"short":    vb[:len(vb)-1],
 		"nohdr":    vb[nl+1:],
 		"bitflip":  func() []byte { c := bytes.Clone(vb); c[nl+10] ^= 4; return c }(),
+		"checksum": bytes.Replace(vb, []byte(h.BodySHA256[:8]), []byte("00000000"), 1),
+		// A checksum that matches a body whose first point is not on the curve.
+		"badpoint": func() []byte {
+			body := bytes.Clone(vb[nl+1:])
+			copy(body, bytes.Repeat([]byte{0xff}, 32))
+			b, err := encodeKeyFile(h, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}(),
 	} {
 		if _, err := DecodeVerifyingKey(b); !errors.Is(err, ErrKeyFormat) {
 			t.Errorf("%s: DecodeVerifyingKey = %v", name, err)
