@@ -167,6 +167,8 @@ type Application struct {
 	VapidKey     string   `json:"vapid_key"`
 	ClientID     string   `json:"client_id,omitempty"`
 	ClientSecret string   `json:"client_secret,omitempty"`
+	// ClientSecretExpiresAt is 0: secrets do not expire (CredentialApplication).
+	ClientSecretExpiresAt *int64 `json:"client_secret_expires_at,omitempty"`
 }
 
 const timeLayout = "2006-01-02T15:04:05.000Z"
@@ -346,7 +348,7 @@ func ApplicationEntity(a *store.App, withSecrets bool) Application {
 		out.Website = ptr(a.Website)
 	}
 	if withSecrets {
-		out.ClientID, out.ClientSecret = a.ClientID, a.ClientSecret
+		out.ClientID, out.ClientSecret, out.ClientSecretExpiresAt = a.ClientID, a.ClientSecret, ptr(int64(0))
 	}
 	return out
 }
