@@ -64,7 +64,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := callerFrom(r)
-	secret, tok, err := h.Accounts.IssueToken(r.Context(), caller.App.ID, a.ID, caller.App.Scopes)
+	// As on Mastodon, the user token gets the app token's scopes, not
+	// everything the app may ask for.
+	secret, tok, err := h.Accounts.IssueToken(r.Context(), caller.App.ID, a.ID, caller.Token.Scopes)
 	if err != nil {
 		response.ServerError(w, err)
 		return
