@@ -229,10 +229,7 @@ func TestFollowsAndCollections(t *testing.T) {
 func TestConcurrentFollowsKeepCountsExact(t *testing.T) {
 	env := servertest.Start(t)
 	star := env.Register(t, "star")
-	fans := make([]servertest.User, 20)
-	for i := range fans {
-		fans[i] = env.Register(t, fmt.Sprintf("fan%d", i))
-	}
+	fans := quickUsers(t, env, "fan", 20)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for _, f := range fans {

@@ -1,6 +1,7 @@
 package mastodon_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -13,8 +14,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	accountpkg "publius/internal/account"
+	"publius/internal/id"
 	"publius/internal/servertest"
+	"publius/internal/store"
 )
 
 // wantError fails unless r has status and a JSON body with a non-empty "error".
@@ -200,3 +205,34 @@ func must(t testing.TB, cond bool, format string, args ...any) {
 }
 
 var _ = fmt.Sprint
+
+// quickUsers creates n accounts straight in the store, sharing one
+// passphrase hash, with read/write/follow tokens: sign-up's argon2id cost
+// would dominate tests that only need many accounts.
+func quickUsers(t testing.TB, env *servertest.Env, prefix string, n int) []servertest.User {
+	t.Helper()
+	ctx := context.Background()
+	clientID, _, _ := env.App(t)
+	a, err := env.Server.Store.AppByClientID(ctx, clientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := accountpkg.HashPassphrase(servertest.Passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]servertest.User, n)
+	for i := range out {
+		acc := &store.Account{ID: id.AccountID(time.Now()), Handle: fmt.Sprintf("%s%d", prefix, i),
+			PassphraseHash: hash, CreatedOn: env.Server.Accounts.Today()}
+		if err := env.Server.Store.CreateAccount(ctx, acc); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := env.Server.Accounts.IssueToken(ctx, a.ID, acc.ID, []string{"read", "write", "follow"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = servertest.User{ID: acc.ID, Handle: acc.Handle, Token: secret}
+	}
+	return out
+}
