@@ -18,7 +18,7 @@ import (
 
 func (h *Handler) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/accounts", h.auth(appAuth, "write:accounts", h.register))
-	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", h.auth(userAuth, "read:accounts", h.verifyCredentials))
+	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", h.auth(userAuth, "read:accounts|profile", h.verifyCredentials))
 	mux.HandleFunc("PATCH /api/v1/accounts/update_credentials", h.auth(userAuth, "write:accounts", h.updateCredentials))
 	mux.HandleFunc("GET /api/v1/accounts/lookup", h.auth(optionalAuth, "", h.lookupAccount))
 	mux.HandleFunc("GET /api/v1/accounts/relationships", h.auth(userAuth, "read:follows", h.relationships))
