@@ -311,3 +311,74 @@ func TestOAuthMetadata(t *testing.T) {
 	}(), " ")
 	must(t, strings.Contains(grants, "authorization_code") && strings.Contains(grants, "client_credentials"), "grants %s", grants)
 }
+
+func TestScopes(t *testing.T) {
+	env := servertest.Start(t)
+	alice, bob := env.Register(t, "alice"), env.Register(t, "bob")
+	post := func(tok string) *servertest.Response {
+		return env.Do(t, "POST", "/api/v1/statuses", tok, map[string]any{"status": "scoped"})
+	}
+	follow := func(tok string) *servertest.Response {
+		return env.Do(t, "POST", "/api/v1/accounts/"+bob.ID+"/follow", tok, nil)
+	}
+	home := func(tok string) *servertest.Response { return env.Do(t, "GET", "/api/v1/timelines/home", tok, nil) }
+
+	read := passwordToken(t, env, "alice", "read")
+	wantError(t, post(read), 403)
+	wantError(t, follow(read), 403)
+	wantError(t, env.Do(t, "PATCH", "/api/v1/accounts/update_credentials", read, map[string]any{"note": "x"}), 403)
+	env.Must(t, 200, "GET", "/api/v1/timelines/home", read, nil)
+	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", read, nil)
+
+	writeStatuses := passwordToken(t, env, "alice", "write:statuses")
+	must(t, post(writeStatuses).Status == 200, "write:statuses cannot post")
+	wantError(t, home(writeStatuses), 403)
+	wantError(t, follow(writeStatuses), 403)
+	wantError(t, env.Do(t, "GET", "/api/v1/accounts/verify_credentials", writeStatuses, nil), 403)
+
+	followTok := passwordToken(t, env, "alice", "follow")
+	must(t, follow(followTok).Status == 200, "follow scope cannot follow")
+	env.Must(t, 200, "GET", "/api/v1/accounts/relationships?id[]="+bob.ID, followTok, nil) // read:follows
+	wantError(t, post(followTok), 403)
+
+	// The profile scope (Mastodon 4.3) reads only the caller's own account.
+	pid, psecret := app(t, env, "urn:ietf:wg:oauth:2.0:oob", "profile read")
+	profile := env.Must(t, 200, "POST", "/oauth/token", "", url.Values{"grant_type": {"password"}, "client_id": {pid},
+		"client_secret": {psecret}, "username": {"alice"}, "password": {servertest.Passphrase}, "scope": {"profile"}}).Map(t)["access_token"].(string)
+	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", profile, nil)
+	wantError(t, home(profile), 403)
+
+	granular := passwordToken(t, env, "alice", "read:statuses write:follows")
+	env.Must(t, 200, "GET", "/api/v1/timelines/home", granular, nil)
+	must(t, follow(granular).Status == 200, "write:follows cannot follow")
+	wantError(t, env.Do(t, "GET", "/api/v1/accounts/verify_credentials", granular, nil), 403)
+
+	// App-only tokens cannot act as a user.
+	_, _, appToken := env.App(t)
+	for _, r := range []*servertest.Response{post(appToken), follow(appToken), home(appToken),
+		env.Do(t, "GET", "/api/v1/accounts/verify_credentials", appToken, nil)} {
+		msg := wantError(t, r, 422)
+		must(t, strings.Contains(msg, "requires an authenticated user"), "app token message %q", msg)
+	}
+	// Missing and invalid tokens.
+	wantError(t, post(""), 401)
+	wantError(t, post("garbage"), 401)
+	wantError(t, post(strings.Repeat("x", 600)), 401)
+	wantError(t, env.Do(t, "GET", "/api/v1/timelines/public", "garbage", nil), 401) // optional auth still checks a token
+	r := env.Do(t, "GET", "/api/v1/accounts/verify_credentials", "", nil, "Authorization", "Basic abc")
+	wantError(t, r, 401)
+	// The token may also come as access_token in the query.
+	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials?access_token="+alice.Token, "", nil)
+
+	// A suspended account's token is refused with 403; unsuspending restores it.
+	if err := env.Server.Store.SetSuspended(t.Context(), alice.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	msg := wantError(t, env.Do(t, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil), 403)
+	must(t, strings.Contains(msg, "disabled"), "suspended message %q", msg)
+	wantError(t, post(alice.Token), 403)
+	if err := env.Server.Store.SetSuspended(t.Context(), alice.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil)
+}
