@@ -115,7 +115,10 @@ func (h *Handler) limit(w http.ResponseWriter, rule, client string) bool {
 
 // fail maps a capability error to an API error.
 func fail(w http.ResponseWriter, err error) {
+	var maxErr *http.MaxBytesError
 	switch {
+	case errors.As(err, &maxErr):
+		response.Error(w, http.StatusRequestEntityTooLarge, "Request body too large")
 	case errors.Is(err, store.ErrNotFound):
 		response.NotFound(w)
 	case errors.Is(err, request.ErrBadBody):
@@ -130,11 +133,6 @@ func fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, account.ErrHandleTaken):
 		response.Unprocessable(w, "username is taken")
 	default:
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			response.Error(w, http.StatusRequestEntityTooLarge, "Request body too large")
-			return
-		}
 		response.ServerError(w, err)
 	}
 }

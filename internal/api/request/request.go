@@ -19,7 +19,8 @@ import (
 // MaxBody is the largest request body accepted.
 const MaxBody = 1 << 20
 
-// ErrBadBody means the body could not be parsed; its text says why.
+// ErrBadBody means the body could not be parsed; its text says why. A body
+// over MaxBody also wraps *http.MaxBytesError.
 var ErrBadBody = errors.New("bad request body")
 
 // Decode reads a JSON, form-encoded or multipart body (or, for a body-less
@@ -35,7 +36,7 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	case "application/json":
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		if len(strings.TrimSpace(string(b))) == 0 {
 			b = []byte("{}")
@@ -43,12 +44,12 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 		raw = b
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(MaxBody); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		raw = formJSON(r.MultipartForm.Value)
 	default:
 		if err := r.ParseForm(); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		raw = formJSON(r.Form)
 	}
