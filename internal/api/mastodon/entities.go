@@ -244,7 +244,8 @@ func linkify(v string) string {
 }
 
 // Statuses renders a list, loading authors and mentioned accounts in one
-// batch. Statuses whose author is gone are skipped.
+// batch. Statuses whose author is gone or suspended are skipped (the home
+// timeline's query does not look at authors).
 func (p *Presenter) Statuses(ctx context.Context, st store.Store, list []*store.Status, viewer *store.Account) ([]*Status, error) {
 	need := map[string]bool{}
 	for _, s := range list {
@@ -265,7 +266,7 @@ func (p *Presenter) Statuses(ctx context.Context, st store.Store, list []*store.
 	out := make([]*Status, 0, len(list))
 	for _, s := range list {
 		author := accounts[s.AccountID]
-		if author == nil || author.Deleted {
+		if author == nil || author.Deleted || author.Suspended {
 			continue
 		}
 		ra := rendered[author.ID]
