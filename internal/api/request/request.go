@@ -208,7 +208,8 @@ const (
 func Page(r *http.Request, maxLimit int) store.Page {
 	q := r.URL.Query()
 	limit := DefaultLimit
-	if v, err := strconv.Atoi(q.Get("limit")); err == nil {
+	// Out-of-range numbers come back saturated with ErrRange: clamp them too.
+	if v, err := strconv.Atoi(q.Get("limit")); err == nil || errors.Is(err, strconv.ErrRange) {
 		limit = v
 	}
 	limit = min(max(limit, 1), maxLimit)
