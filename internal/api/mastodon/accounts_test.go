@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"publius/internal/config"
 	"publius/internal/servertest"
 )
 
@@ -322,4 +324,45 @@ func TestSelfDeletion(t *testing.T) {
 	r = env.Do(t, "POST", "/oauth/token", "", url.Values{"grant_type": {"password"}, "client_id": {clientID},
 		"client_secret": {csecret}, "username": {"alice"}, "password": {servertest.Passphrase}})
 	must(t, r.Status == 400, "deleted account logs in: %d", r.Status)
+}
+
+func TestConcurrentSignUpSameHandle(t *testing.T) {
+	env := servertest.Start(t)
+	_, _, appToken := env.App(t)
+	const n = 6
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", env.URL+"/api/v1/accounts", strings.NewReader(
+				`{"username":"race","password":"`+servertest.Passphrase+`","agreement":true}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+appToken)
+			resp, err := env.HTTP.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	must(t, count[200] == 1 && count[422] == n-1, "statuses %v, want one 200 and %d 422", count, n-1)
+}
+
+func TestRegistrationsClosed(t *testing.T) {
+	env := servertest.Start(t, func(c *config.Config) { c.OpenRegistrations = false })
+	_, _, appToken := env.App(t)
+	wantError(t, env.Do(t, "POST", "/api/v1/accounts", appToken, map[string]any{
+		"username": "alice", "password": servertest.Passphrase, "agreement": true}), 403)
+	must(t, env.Must(t, 200, "GET", "/api/v2/instance", "", nil).Map(t)["registrations"].(map[string]any)["enabled"] == false,
+		"instance says registrations are open")
 }

@@ -236,3 +236,22 @@ func TestRateLimits(t *testing.T) {
 	_ = http.StatusOK
 	_ = fmt.Sprint
 }
+
+func TestPostingRateLimit(t *testing.T) {
+	// Scale 0.02: 6 posts per burst (and no API sign-ups at all).
+	env := servertest.Start(t, func(c *config.Config) { c.RateLimitScale = 0.02 })
+	u := quickUsers(t, env, "poster", 2)
+	var r *servertest.Response
+	n := 0
+	for ; n < 20; n++ {
+		r = env.Do(t, "POST", "/api/v1/statuses", u[0].Token, map[string]any{"status": "post " + strconv.Itoa(n)})
+		if r.Status != 200 {
+			break
+		}
+	}
+	must(t, n == 6, "posted %d before the limit, want 6", n)
+	wantError(t, r, 429)
+	must(t, r.Header.Get("Retry-After") != "", "no Retry-After")
+	// The limit is per account.
+	env.Post(t, u[1], "someone else")
+}

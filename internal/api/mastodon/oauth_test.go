@@ -382,3 +382,26 @@ func TestScopes(t *testing.T) {
 	}
 	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil)
 }
+
+func TestTokenRequestEncodings(t *testing.T) {
+	env := servertest.Start(t)
+	clientID, secret := app(t, env, "urn:ietf:wg:oauth:2.0:oob", "read write")
+	// JSON body.
+	env.Must(t, 200, "POST", "/oauth/token", "", map[string]any{"grant_type": "client_credentials",
+		"client_id": clientID, "client_secret": secret, "scope": "read"})
+	// HTTP Basic client authentication (RFC 6749 §2.3.1).
+	req, _ := http.NewRequest("POST", env.URL+"/oauth/token", strings.NewReader("grant_type=client_credentials&scope=read"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, secret)
+	resp, err := env.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	must(t, resp.StatusCode == 200, "basic auth: %d", resp.StatusCode)
+	// Malformed bodies get an OAuth error.
+	r := env.Do(t, "POST", "/oauth/token", "", `{"grant_type":`)
+	must(t, r.Status == 400 && r.Map(t)["error"] == "invalid_request", "malformed: %d %s", r.Status, r.Body)
+	r = env.Do(t, "POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"}})
+	must(t, r.Status == 401 && r.Map(t)["error"] == "invalid_client", "no client: %d %s", r.Status, r.Body)
+}

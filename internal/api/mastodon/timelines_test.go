@@ -73,6 +73,7 @@ func TestPaginationParameters(t *testing.T) {
 	eq(get("limit=0"), newestFirst[:1], "limit 0 clamped to 1")
 	eq(get("limit=-3"), newestFirst[:1], "negative limit clamped to 1")
 	eq(get("limit=abc"), newestFirst[:20], "garbage limit is the default")
+	eq(get("limit=99999999999999999999"), newestFirst[:40], "huge limit clamped to 40")
 
 	eq(get("max_id="+s[10]+"&limit=3"), []string{s[9], s[8], s[7]}, "max_id")
 	// since_id gives the newest page above it; min_id the page right after it.
@@ -189,4 +190,21 @@ func TestFollowDuringPagingNoDuplicates(t *testing.T) {
 	}
 	// Pages after the follow include late's posts older than the cursor.
 	must(t, len(seen) > 30+10, "walk saw %d items; the followed account's older posts are missing", len(seen))
+}
+
+func TestSuspendedAuthorLeavesHomeTimeline(t *testing.T) {
+	env := servertest.Start(t)
+	users := quickUsers(t, env, "s", 2)
+	reader, author := users[0], users[1]
+	env.Follow(t, reader, author)
+	p := env.Post(t, author, "soon hidden")
+	own := env.Post(t, reader, "mine")
+	home := ids(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/home", reader.Token, nil)))
+	must(t, fmt.Sprint(home) == fmt.Sprint([]string{own, p}), "home before %v", home)
+	if err := env.Server.Store.SetSuspended(t.Context(), author.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	home = ids(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/home", reader.Token, nil)))
+	must(t, fmt.Sprint(home) == fmt.Sprint([]string{own}), "suspended author's post in home: %v", home)
+	must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+reader.ID+"/following", "", nil))) == 0, "following lists a suspended account")
 }
