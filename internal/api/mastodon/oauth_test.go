@@ -369,6 +369,7 @@ func TestScopes(t *testing.T) {
 	wantError(t, r, 401)
 	// The token may also come as access_token in the query.
 	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials?access_token="+alice.Token, "", nil)
+	must(t, !strings.Contains(env.Log.String(), alice.Token), "a token reached the request log")
 
 	// A suspended account's token is refused with 403; unsuspending restores it.
 	if err := env.Server.Store.SetSuspended(t.Context(), alice.ID, true); err != nil {
