@@ -40,6 +40,8 @@ type Account struct {
 	FollowersCount  int64      `json:"followers_count"`
 	FollowingCount  int64      `json:"following_count"`
 	Source          *Source    `json:"source,omitempty"`
+	// Role is the owner's role (CredentialAccount only).
+	Role *Role `json:"role,omitempty"`
 	// Publius carries extensions (membership badges) under its own key.
 	Publius *AccountExtension `json:"publius,omitempty"`
 }
@@ -63,6 +65,16 @@ type Source struct {
 	Discoverable        *bool    `json:"discoverable"`
 	Indexable           bool     `json:"indexable"`
 	Attribution         []string `json:"attribution_domains"`
+}
+
+// Role is Mastodon's Role entity. Every account has the base role: admin
+// powers live in the CLI, not the API.
+type Role struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Color       string `json:"color"`
+	Permissions string `json:"permissions"`
+	Highlighted bool   `json:"highlighted"`
 }
 
 // AccountExtension holds Publius-only account data.
@@ -213,6 +225,7 @@ func (p *Presenter) Account(ctx context.Context, a *store.Account, withSource bo
 			src.Fields = append(src.Fields, Field{Name: f.Name, Value: f.Value})
 		}
 		out.Source = src
+		out.Role = &Role{ID: "-99", Permissions: "0"}
 	}
 	if p.AccountHook != nil {
 		p.AccountHook(ctx, a, out)
