@@ -98,7 +98,7 @@ func TestVerifyAndUpdateCredentials(t *testing.T) {
 	me := env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil).Map(t)
 	for _, k := range []string{"id", "username", "acct", "url", "uri", "display_name", "note", "avatar", "avatar_static",
 		"header", "header_static", "locked", "fields", "emojis", "bot", "group", "discoverable", "created_at",
-		"last_status_at", "statuses_count", "followers_count", "following_count", "source"} {
+		"last_status_at", "statuses_count", "followers_count", "following_count", "source", "role"} {
 		if _, ok := me[k]; !ok {
 			t.Errorf("account lacks %q", k)
 		}
@@ -157,7 +157,7 @@ func TestShowAndLookup(t *testing.T) {
 	env := servertest.Start(t)
 	alice := env.Register(t, "alice")
 	a := account(t, env, alice.ID, "")
-	must(t, a["username"] == "alice" && a["source"] == nil, "show %v", a)
+	must(t, a["username"] == "alice" && a["source"] == nil && a["role"] == nil, "show %v", a)
 	wantError(t, env.Do(t, "GET", "/api/v1/accounts/999999999999999999", "", nil), 404)
 	wantError(t, env.Do(t, "GET", "/api/v1/accounts/not-an-id", "", nil), 404)
 
