@@ -198,12 +198,12 @@ func (h *Handler) lookupAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) accountStatuses(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("pinned") == "true" {
-		response.OK(w, []any{}) // no pinning yet
+	// No pinning and no media yet: those lists are empty.
+	if request.Flag(r, "pinned") || request.Flag(r, "only_media") {
+		response.OK(w, []any{})
 		return
 	}
-	opts := timeline.AccountOptions{ExcludeReplies: q.Get("exclude_replies") == "true"}
+	opts := timeline.AccountOptions{ExcludeReplies: request.Flag(r, "exclude_replies")}
 	page := request.Page(r, request.MaxLimit)
 	list, err := h.Timelines.Account(r.Context(), viewer(r), r.PathValue("id"), opts, page)
 	if err != nil {

@@ -231,3 +231,13 @@ func IDs(r *http.Request, name string) []string {
 	q := r.URL.Query()
 	return append(q[name+"[]"], q[name]...)
 }
+
+// Flag reads a boolean query parameter the way Mastodon does: "true", "1",
+// "t", "on" and "yes" (any case) are true, anything else false.
+func Flag(r *http.Request, name string) bool {
+	switch strings.ToLower(r.URL.Query().Get(name)) {
+	case "true", "1", "t", "on", "yes":
+		return true
+	}
+	return false
+}
