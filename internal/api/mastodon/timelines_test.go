@@ -208,3 +208,26 @@ func TestSuspendedAuthorLeavesHomeTimeline(t *testing.T) {
 	must(t, fmt.Sprint(home) == fmt.Sprint([]string{own}), "suspended author's post in home: %v", home)
 	must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+reader.ID+"/following", "", nil))) == 0, "following lists a suspended account")
 }
+
+// Clients send booleans in the query as "true", "1" or "on" (Mastodon's
+// truthy_param); Publius has no media, so only_media lists are empty.
+func TestTimelineQueryFlags(t *testing.T) {
+	env := servertest.Start(t)
+	alice := env.Register(t, "alice")
+	p := env.Post(t, alice, "top")
+	r := env.Must(t, 200, "POST", "/api/v1/statuses", alice.Token, map[string]any{"status": "reply", "in_reply_to_id": p}).Map(t)["id"].(string)
+	bob := env.Register(t, "bob")
+	other := env.Post(t, bob, "bob's")
+	env.Must(t, 200, "POST", "/api/v1/statuses", alice.Token, map[string]any{"status": "@bob hi", "in_reply_to_id": other})
+	_ = r
+	for _, v := range []string{"true", "1", "on", "TRUE"} {
+		got := ids(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+alice.ID+"/statuses?exclude_replies="+v, "", nil)))
+		must(t, len(got) == 2, "exclude_replies=%s: %v (self-replies stay, replies to others go)", v, got)
+		must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+alice.ID+"/statuses?pinned="+v, "", nil))) == 0, "pinned=%s", v)
+		must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+alice.ID+"/statuses?only_media="+v, "", nil))) == 0, "only_media=%s", v)
+		must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/public?only_media="+v, "", nil))) == 0, "public only_media=%s", v)
+		must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/public?remote="+v, "", nil))) == 0, "remote=%s", v)
+	}
+	got := ids(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+alice.ID+"/statuses?exclude_replies=false&only_media=0", "", nil)))
+	must(t, len(got) == 3, "false flags: %v", got)
+}
