@@ -1,9 +1,12 @@
 package mastodon_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"publius/internal/servertest"
@@ -177,4 +180,40 @@ func TestRepliesContextAndDelete(t *testing.T) {
 	}
 	me := env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", bob.Token, nil).Map(t)
 	must(t, num(me["statuses_count"]) == 1, "bob statuses_count %v", me["statuses_count"])
+}
+
+func TestConcurrentIdempotentPosts(t *testing.T) {
+	env := servertest.Start(t)
+	alice := env.Register(t, "alice")
+	const n = 12
+	got := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", env.URL+"/api/v1/statuses", strings.NewReader(`{"status":"retry storm"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+alice.Token)
+			req.Header.Set("Idempotency-Key", "same-key")
+			resp, err := env.HTTP.Do(req)
+			if err != nil {
+				got <- "error: " + err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			json.NewDecoder(resp.Body).Decode(&m)
+			got <- fmt.Sprintf("%d %v", resp.StatusCode, m["id"])
+		}()
+	}
+	wg.Wait()
+	close(got)
+	seen := map[string]int{}
+	for g := range got {
+		seen[g]++
+	}
+	must(t, len(seen) == 1, "concurrent retries got different answers: %v", seen)
+	me := env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil).Map(t)
+	must(t, num(me["statuses_count"]) == 1, "statuses_count %v", me["statuses_count"])
 }
