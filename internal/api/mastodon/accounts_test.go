@@ -3,7 +3,9 @@ package mastodon_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -365,4 +367,31 @@ func TestRegistrationsClosed(t *testing.T) {
 		"username": "alice", "password": servertest.Passphrase, "agreement": true}), 403)
 	must(t, env.Must(t, 200, "GET", "/api/v2/instance", "", nil).Map(t)["registrations"].(map[string]any)["enabled"] == false,
 		"instance says registrations are open")
+}
+
+// Mastodon's web UI and several apps send update_credentials as
+// multipart/form-data (it can carry an avatar).
+func TestUpdateCredentialsMultipart(t *testing.T) {
+	env := servertest.Start(t)
+	alice := env.Register(t, "alice")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("display_name", "Multi Part")
+	mw.WriteField("fields_attributes[0][name]", "k")
+	mw.WriteField("fields_attributes[0][value]", "v")
+	fw, _ := mw.CreateFormFile("avatar", "a.png")
+	fw.Write([]byte("not really a png"))
+	mw.Close()
+	req, _ := http.NewRequest("PATCH", env.URL+"/api/v1/accounts/update_credentials", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+alice.Token)
+	resp, err := env.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	must(t, resp.StatusCode == 200 && m["display_name"] == "Multi Part", "multipart update: %d %v", resp.StatusCode, m)
+	must(t, len(m["fields"].([]any)) == 1, "fields %v", m["fields"])
 }

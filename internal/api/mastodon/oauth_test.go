@@ -1,6 +1,7 @@
 package mastodon_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -40,6 +41,11 @@ func TestAppsAndVerifyCredentials(t *testing.T) {
 	}
 	wantError(t, env.Do(t, "GET", "/api/v1/apps/verify_credentials", "", nil), 401)
 	wantError(t, env.Do(t, "GET", "/api/v1/apps/verify_credentials", "nope", nil), 401)
+
+	// redirect_uris may be a JSON array (Mastodon 4.3); scopes default to read.
+	arr := env.Must(t, 200, "POST", "/api/v1/apps", "", map[string]any{"client_name": "arr",
+		"redirect_uris": []string{"https://a.example/cb", "urn:ietf:wg:oauth:2.0:oob"}}).Map(t)
+	must(t, len(arr["redirect_uris"].([]any)) == 2 && fmt.Sprint(arr["scopes"]) == "[read]", "array app %v", arr)
 
 	// Bad registrations.
 	wantError(t, env.Do(t, "POST", "/api/v1/apps", "", map[string]any{"client_name": "x"}), 422)
