@@ -72,7 +72,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 		}
 		response.OK(w, map[string]string{"status": "ok"})
 	})
-	s.handler = logRequests(log, recoverPanics(log, notFoundAsJSON(s.mux)))
+	s.handler = logRequests(log, recoverPanics(log, allowCORS(notFoundAsJSON(s.mux))))
 	return s, nil
 }
 
