@@ -255,3 +255,21 @@ func TestPostingRateLimit(t *testing.T) {
 	// The limit is per account.
 	env.Post(t, u[1], "someone else")
 }
+
+// Browser clients need CORS on the API and the token endpoint, with Link
+// exposed; the HTML authorization form must not be scriptable cross-site.
+func TestCORS(t *testing.T) {
+	env := servertest.Start(t)
+	alice := env.Register(t, "alice")
+	r := env.Do(t, "OPTIONS", "/api/v1/statuses", "", nil, "Origin", "https://elk.example",
+		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization, content-type, idempotency-key")
+	must(t, r.Status == 204 && r.Header.Get("Access-Control-Allow-Origin") == "*" &&
+		strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "POST") &&
+		strings.Contains(r.Header.Get("Access-Control-Allow-Headers"), "authorization"), "preflight: %d %v", r.Status, r.Header)
+	r = env.Must(t, 200, "GET", "/api/v1/timelines/home", alice.Token, nil, "Origin", "https://elk.example")
+	must(t, r.Header.Get("Access-Control-Allow-Origin") == "*" && strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "Link"), "headers %v", r.Header)
+	r = env.Do(t, "OPTIONS", "/oauth/token", "", nil, "Origin", "https://elk.example", "Access-Control-Request-Method", "POST")
+	must(t, r.Status == 204, "token preflight %d", r.Status)
+	r = env.Do(t, "GET", "/oauth/authorize", "", nil, "Origin", "https://evil.example")
+	must(t, r.Header.Get("Access-Control-Allow-Origin") == "", "authorize page allows CORS")
+}
