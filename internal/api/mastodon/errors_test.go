@@ -184,9 +184,8 @@ func TestNeverServerError(t *testing.T) {
 		}
 	}
 	must(t, !strings.Contains(env.Log.String(), `"panic"`), "a handler panicked:\n%s", env.Log.String())
-	// The fixtures survived.
+	// The server still works (the status itself may have been deleted).
 	env.Must(t, 200, "GET", "/api/v1/accounts/verify_credentials", alice.Token, nil)
-	env.Must(t, 200, "GET", "/api/v1/statuses/"+st, "", nil)
 }
 
 func TestRateLimits(t *testing.T) {
