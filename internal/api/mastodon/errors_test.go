@@ -2,9 +2,7 @@ package mastodon_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -232,8 +230,6 @@ func TestRateLimits(t *testing.T) {
 		r = submitAuthorize(t, env, form, csrf)
 		must(t, r.Status == 429 && r.Header.Get("Retry-After") != "", "authorize form while limited: %d", r.Status)
 	})
-	_ = http.StatusOK
-	_ = fmt.Sprint
 }
 
 func TestPostingRateLimit(t *testing.T) {

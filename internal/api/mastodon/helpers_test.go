@@ -204,8 +204,6 @@ func must(t testing.TB, cond bool, format string, args ...any) {
 	}
 }
 
-var _ = fmt.Sprint
-
 // quickUsers creates n accounts straight in the store, sharing one
 // passphrase hash, with read/write/follow tokens: sign-up's argon2id cost
 // would dominate tests that only need many accounts.
