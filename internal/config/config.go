@@ -24,6 +24,9 @@ type Config struct {
 	RootsKept          int           // membership: recent roots accepted
 	RateLimitScale     float64       // multiplies every rate limit (tests, load runs)
 	ShutdownTimeout    time.Duration // grace period for in-flight requests
+	// Now is the clock for expiring OAuth codes; tests set it (nil: wall
+	// clock). It has no flag.
+	Now func() time.Time
 }
 
 // Default returns the built-in defaults.

@@ -48,7 +48,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 // New builds a Server over an open store. Logs go to logOut as JSON lines.
 func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Writer) (*Server, error) {
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
-	accounts := account.NewService(st, nil)
+	accounts := account.NewService(st, cfg.Now)
 	codes, err := accounts.NewCodes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("server: oauth codes: %w", err)
@@ -72,7 +72,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 		}
 		response.OK(w, map[string]string{"status": "ok"})
 	})
-	s.handler = logRequests(log, recoverPanics(log, notFoundAsJSON(s.mux)))
+	s.handler = logRequests(log, recoverPanics(log, allowCORS(notFoundAsJSON(s.mux))))
 	return s, nil
 }
 

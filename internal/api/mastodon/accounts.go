@@ -18,7 +18,7 @@ import (
 
 func (h *Handler) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/accounts", h.auth(appAuth, "write:accounts", h.register))
-	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", h.auth(userAuth, "read:accounts", h.verifyCredentials))
+	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", h.auth(userAuth, "read:accounts|profile", h.verifyCredentials))
 	mux.HandleFunc("PATCH /api/v1/accounts/update_credentials", h.auth(userAuth, "write:accounts", h.updateCredentials))
 	mux.HandleFunc("GET /api/v1/accounts/lookup", h.auth(optionalAuth, "", h.lookupAccount))
 	mux.HandleFunc("GET /api/v1/accounts/relationships", h.auth(userAuth, "read:follows", h.relationships))
@@ -64,7 +64,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := callerFrom(r)
-	secret, tok, err := h.Accounts.IssueToken(r.Context(), caller.App.ID, a.ID, caller.App.Scopes)
+	// As on Mastodon, the user token gets the app token's scopes, not
+	// everything the app may ask for.
+	secret, tok, err := h.Accounts.IssueToken(r.Context(), caller.App.ID, a.ID, caller.Token.Scopes)
 	if err != nil {
 		response.ServerError(w, err)
 		return
@@ -196,12 +198,12 @@ func (h *Handler) lookupAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) accountStatuses(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("pinned") == "true" {
-		response.OK(w, []any{}) // no pinning yet
+	// No pinning and no media yet: those lists are empty.
+	if request.Flag(r, "pinned") || request.Flag(r, "only_media") {
+		response.OK(w, []any{})
 		return
 	}
-	opts := timeline.AccountOptions{ExcludeReplies: q.Get("exclude_replies") == "true"}
+	opts := timeline.AccountOptions{ExcludeReplies: request.Flag(r, "exclude_replies")}
 	page := request.Page(r, request.MaxLimit)
 	list, err := h.Timelines.Account(r.Context(), viewer(r), r.PathValue("id"), opts, page)
 	if err != nil {

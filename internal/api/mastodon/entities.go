@@ -40,6 +40,8 @@ type Account struct {
 	FollowersCount  int64      `json:"followers_count"`
 	FollowingCount  int64      `json:"following_count"`
 	Source          *Source    `json:"source,omitempty"`
+	// Role is the owner's role (CredentialAccount only).
+	Role *Role `json:"role,omitempty"`
 	// Publius carries extensions (membership badges) under its own key.
 	Publius *AccountExtension `json:"publius,omitempty"`
 }
@@ -63,6 +65,16 @@ type Source struct {
 	Discoverable        *bool    `json:"discoverable"`
 	Indexable           bool     `json:"indexable"`
 	Attribution         []string `json:"attribution_domains"`
+}
+
+// Role is Mastodon's Role entity. Every account has the base role: admin
+// powers live in the CLI, not the API.
+type Role struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Color       string `json:"color"`
+	Permissions string `json:"permissions"`
+	Highlighted bool   `json:"highlighted"`
 }
 
 // AccountExtension holds Publius-only account data.
@@ -167,6 +179,8 @@ type Application struct {
 	VapidKey     string   `json:"vapid_key"`
 	ClientID     string   `json:"client_id,omitempty"`
 	ClientSecret string   `json:"client_secret,omitempty"`
+	// ClientSecretExpiresAt is 0: secrets do not expire (CredentialApplication).
+	ClientSecretExpiresAt *int64 `json:"client_secret_expires_at,omitempty"`
 }
 
 const timeLayout = "2006-01-02T15:04:05.000Z"
@@ -211,6 +225,7 @@ func (p *Presenter) Account(ctx context.Context, a *store.Account, withSource bo
 			src.Fields = append(src.Fields, Field{Name: f.Name, Value: f.Value})
 		}
 		out.Source = src
+		out.Role = &Role{ID: "-99", Permissions: "0"}
 	}
 	if p.AccountHook != nil {
 		p.AccountHook(ctx, a, out)
@@ -242,7 +257,8 @@ func linkify(v string) string {
 }
 
 // Statuses renders a list, loading authors and mentioned accounts in one
-// batch. Statuses whose author is gone are skipped.
+// batch. Statuses whose author is gone or suspended are skipped (the home
+// timeline's query does not look at authors).
 func (p *Presenter) Statuses(ctx context.Context, st store.Store, list []*store.Status, viewer *store.Account) ([]*Status, error) {
 	need := map[string]bool{}
 	for _, s := range list {
@@ -263,7 +279,7 @@ func (p *Presenter) Statuses(ctx context.Context, st store.Store, list []*store.
 	out := make([]*Status, 0, len(list))
 	for _, s := range list {
 		author := accounts[s.AccountID]
-		if author == nil || author.Deleted {
+		if author == nil || author.Deleted || author.Suspended {
 			continue
 		}
 		ra := rendered[author.ID]
@@ -346,7 +362,7 @@ func ApplicationEntity(a *store.App, withSecrets bool) Application {
 		out.Website = ptr(a.Website)
 	}
 	if withSecrets {
-		out.ClientID, out.ClientSecret = a.ClientID, a.ClientSecret
+		out.ClientID, out.ClientSecret, out.ClientSecretExpiresAt = a.ClientID, a.ClientSecret, ptr(int64(0))
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"publius/internal/account"
 	"publius/internal/api/request"
@@ -83,12 +84,23 @@ func (h *Handler) auth(mode authMode, scope string, next http.HandlerFunc) http.
 			response.Unprocessable(w, "This method requires an authenticated user")
 			return
 		}
-		if scope != "" && !account.HasScope(caller.Token.Scopes, scope) {
+		if scope != "" && !anyScope(caller.Token.Scopes, scope) {
 			response.Forbidden(w, "This action is outside the authorized scopes")
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, caller)))
 	}
+}
+
+// anyScope reports whether granted allows one of the "|"-separated
+// alternatives in required (verify_credentials takes profile or read:accounts).
+func anyScope(granted []string, required string) bool {
+	for _, alt := range strings.Split(required, "|") {
+		if account.HasScope(granted, alt) {
+			return true
+		}
+	}
+	return false
 }
 
 // limit applies a rate-limit rule; it writes 429 and returns false when
@@ -103,7 +115,10 @@ func (h *Handler) limit(w http.ResponseWriter, rule, client string) bool {
 
 // fail maps a capability error to an API error.
 func fail(w http.ResponseWriter, err error) {
+	var maxErr *http.MaxBytesError
 	switch {
+	case errors.As(err, &maxErr):
+		response.Error(w, http.StatusRequestEntityTooLarge, "Request body too large")
 	case errors.Is(err, store.ErrNotFound):
 		response.NotFound(w)
 	case errors.Is(err, request.ErrBadBody):
@@ -118,11 +133,6 @@ func fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, account.ErrHandleTaken):
 		response.Unprocessable(w, "username is taken")
 	default:
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			response.Error(w, http.StatusRequestEntityTooLarge, "Request body too large")
-			return
-		}
 		response.ServerError(w, err)
 	}
 }

@@ -136,9 +136,9 @@ func (h *Handler) homeTimeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) publicTimeline(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("remote") == "true" {
-		response.OK(w, []any{}) // no federation: nothing remote
+	// No federation and no media: nothing remote, nothing with media.
+	if request.Flag(r, "remote") || request.Flag(r, "only_media") {
+		response.OK(w, []any{})
 		return
 	}
 	list, err := h.Timelines.Public(r.Context(), request.Page(r, request.MaxLimit))

@@ -19,7 +19,8 @@ import (
 // MaxBody is the largest request body accepted.
 const MaxBody = 1 << 20
 
-// ErrBadBody means the body could not be parsed; its text says why.
+// ErrBadBody means the body could not be parsed; its text says why. A body
+// over MaxBody also wraps *http.MaxBytesError.
 var ErrBadBody = errors.New("bad request body")
 
 // Decode reads a JSON, form-encoded or multipart body (or, for a body-less
@@ -35,7 +36,7 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	case "application/json":
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		if len(strings.TrimSpace(string(b))) == 0 {
 			b = []byte("{}")
@@ -43,12 +44,12 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 		raw = b
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(MaxBody); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		raw = formJSON(r.MultipartForm.Value)
 	default:
 		if err := r.ParseForm(); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadBody, err)
+			return fmt.Errorf("%w: %w", ErrBadBody, err)
 		}
 		raw = formJSON(r.Form)
 	}
@@ -207,7 +208,8 @@ const (
 func Page(r *http.Request, maxLimit int) store.Page {
 	q := r.URL.Query()
 	limit := DefaultLimit
-	if v, err := strconv.Atoi(q.Get("limit")); err == nil {
+	// Out-of-range numbers come back saturated with ErrRange: clamp them too.
+	if v, err := strconv.Atoi(q.Get("limit")); err == nil || errors.Is(err, strconv.ErrRange) {
 		limit = v
 	}
 	limit = min(max(limit, 1), maxLimit)
@@ -228,4 +230,14 @@ func BearerToken(r *http.Request) string {
 func IDs(r *http.Request, name string) []string {
 	q := r.URL.Query()
 	return append(q[name+"[]"], q[name]...)
+}
+
+// Flag reads a boolean query parameter the way Mastodon does: "true", "1",
+// "t", "on" and "yes" (any case) are true, anything else false.
+func Flag(r *http.Request, name string) bool {
+	switch strings.ToLower(r.URL.Query().Get(name)) {
+	case "true", "1", "t", "on", "yes":
+		return true
+	}
+	return false
 }

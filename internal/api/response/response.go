@@ -10,14 +10,18 @@ import (
 	"time"
 )
 
-// JSON writes v with status.
+// JSON writes v with status, as application/json unless the handler set
+// another Content-Type.
 func JSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		slog.Error("encode response", "err", err)
 		status, body = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// A handler may have chosen a JSON subtype (webfinger's jrd+json).
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}
 	w.WriteHeader(status)
 	w.Write(body)
 }
