@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -154,5 +155,62 @@ func TestDeletedTextLeavesNoBytes(t *testing.T) {
 	// The survivors are intact.
 	if n, _ := db.CountStatuses(ctx); n != 20 {
 		t.Errorf("CountStatuses = %d, want 20", n)
+	}
+}
+
+// TestDeleteAccountLeavesNoRows checks, below the interface, that nothing
+// but the tombstone row refers to a deleted account.
+func TestDeleteAccountLeavesNoRows(t *testing.T) {
+	ctx := context.Background()
+	db := openDir(t, t.TempDir())
+	ids := id.NewGenerator()
+	alice := &store.Account{ID: id.AccountID(time.Now()), Handle: "alice", CreatedOn: time.Now()}
+	bob := &store.Account{ID: id.AccountID(time.Now()), Handle: "bob", CreatedOn: time.Now()}
+	for _, a := range []*store.Account{alice, bob} {
+		if err := db.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		s := &store.Status{ID: ids.Next(), AccountID: alice.ID, Text: "t #tag", Content: "t", Visibility: store.VisibilityPublic,
+			Mentions: []string{bob.ID}, Tags: []string{"tag"}}
+		if _, err := db.CreateStatus(ctx, s, fmt.Sprint("key-", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Follow(ctx, alice.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Follow(ctx, bob.ID, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	app := &store.App{Name: "a", ClientID: "c", ClientSecret: "s", RedirectURIs: []string{"x"}, Scopes: []string{"read"}}
+	if err := db.CreateApp(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateToken(ctx, &store.Token{Hash: "h", AppID: app.ID, AccountID: alice.ID, CreatedOn: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteAccount(ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := parseID(alice.ID)
+	for _, q := range []string{
+		`SELECT count(*) FROM statuses WHERE account_id = ?1`,
+		`SELECT count(*) FROM status_mentions m JOIN statuses s ON s.id = m.status_id WHERE s.account_id = ?1`,
+		`SELECT count(*) FROM status_tags`,
+		`SELECT count(*) FROM status_mentions`,
+		`SELECT count(*) FROM idempotency_keys WHERE account_id = ?1`,
+		`SELECT count(*) FROM follows WHERE follower_id = ?1 OR target_id = ?1`,
+		`SELECT count(*) FROM tokens WHERE account_id = ?1`,
+		`SELECT count(*) FROM accounts WHERE id = ?1 AND (display_name <> '' OR note <> '' OR fields <> '[]' OR passphrase_hash <> '')`,
+	} {
+		var n int
+		if err := db.ReadDB().QueryRow(q, v).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s = %d after DeleteAccount, want 0", q, n)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 
 	"publius/internal/id"
@@ -125,6 +126,43 @@ var statusTests = map[string]func(*testing.T, *env){
 			t.Errorf("key of a deleted status = %+v, %v; want a new status", again, err)
 		}
 		e.counts(a, 0, 0, 1)
+	},
+	"Concurrent": func(t *testing.T, e *env) {
+		a := e.account("alice")
+		parent := e.post(a, "parent")
+		var wg sync.WaitGroup
+		keyed := make([]string, 10)
+		for range 50 {
+			wg.Go(func() {
+				s := &store.Status{ID: e.ids.Next(), AccountID: a.ID, Text: "r", Content: "r",
+					Visibility: store.VisibilityPublic, InReplyToID: parent.ID, InReplyToAccountID: a.ID}
+				if _, err := e.s.CreateStatus(e.ctx, s, ""); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		// Ten retries of one request race each other: one status results.
+		for i := range keyed {
+			wg.Go(func() {
+				s := &store.Status{ID: e.ids.Next(), AccountID: a.ID, Text: "once", Content: "once", Visibility: store.VisibilityPublic}
+				got, err := e.s.CreateStatus(e.ctx, s, "same-key")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				keyed[i] = got.ID
+			})
+		}
+		wg.Wait()
+		for _, k := range keyed {
+			if k != keyed[0] {
+				t.Fatalf("concurrent retries with one key got different statuses: %v", keyed)
+			}
+		}
+		e.counts(a, 0, 0, 52)
+		if got := e.status(parent.ID).RepliesCount; got != 50 {
+			t.Errorf("replies_count = %d, want 50", got)
+		}
 	},
 	"Conflicts": func(t *testing.T, e *env) {
 		a := e.account("alice")
