@@ -56,7 +56,8 @@ type Accounts interface {
 type Statuses interface {
 	// CreateStatus inserts s and bumps the author's counters. With a
 	// non-empty idempotency key already used by the same author, it stores
-	// nothing and returns the status created the first time.
+	// nothing and returns the status created the first time. ErrNotFound
+	// when the author is unknown or deleted; ErrConflict when s.ID is taken.
 	CreateStatus(ctx context.Context, s *Status, idempotencyKey string) (*Status, error)
 	StatusByID(ctx context.Context, id string) (*Status, error)
 	// DeleteStatus removes the status; replies keep their in_reply_to IDs.
@@ -77,6 +78,7 @@ type Statuses interface {
 // Follows stores the follow graph and keeps exact counters.
 type Follows interface {
 	// Follow makes followerID follow targetID; following twice is a no-op.
+	// ErrNotFound when either account is unknown or deleted.
 	Follow(ctx context.Context, followerID, targetID string) error
 	// Unfollow is a no-op when there is no such follow.
 	Unfollow(ctx context.Context, followerID, targetID string) error

@@ -145,7 +145,10 @@ func (db *DB) UpdateProfile(ctx context.Context, id string, p store.Profile) err
 		sets, args = append(sets, "bot = ?"), append(args, boolInt(*p.Bot))
 	}
 	if len(sets) == 0 {
-		_, err := db.AccountByID(ctx, id)
+		a, err := db.AccountByID(ctx, id)
+		if err == nil && a.Deleted {
+			err = store.ErrNotFound
+		}
 		return err
 	}
 	args = append(args, v)

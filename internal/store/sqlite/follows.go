@@ -18,6 +18,15 @@ func (db *DB) Follow(ctx context.Context, followerID, targetID string) error {
 		return store.ErrNotFound
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// Both ends must be live: an edge to a tombstone would leave
+		// counters that DeleteAccount already settled off by one.
+		var live int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE id IN (?1, ?2) AND deleted = 0`, f, t).Scan(&live); err != nil {
+			return fmt.Errorf("sqlite: follow: %w", err)
+		}
+		if live != 2 && !(f == t && live == 1) {
+			return store.ErrNotFound
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO follows (follower_id, target_id) VALUES (?, ?)
 			ON CONFLICT (follower_id, target_id) DO NOTHING`, f, t)
 		if err != nil {

@@ -67,9 +67,14 @@ func (db *DB) CreateStatus(ctx context.Context, s *store.Status, idempotencyKey 
 			}
 			return fmt.Errorf("sqlite: insert status: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET statuses_count = statuses_count + 1,
-			last_status_id = max(last_status_id, ?1) WHERE id = ?2`, id, author); err != nil {
+		// A tombstone cannot post, even in a race with DeleteAccount.
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET statuses_count = statuses_count + 1,
+			last_status_id = max(last_status_id, ?1) WHERE id = ?2 AND deleted = 0`, id, author)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
 		}
 		if parent, ok := parseID(s.InReplyToID); ok {
 			if _, err := tx.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = ?`, parent); err != nil {
