@@ -106,7 +106,7 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.publicPage(w, http.StatusOK, "status", map[string]any{"Title": focus.AuthorName + ": " + focus.Summary(),
-		"Posts": posts})
+		"Heading": "Post by " + focus.AuthorName + " and its thread", "Posts": posts})
 }
 
 var tagPattern = regexp.MustCompile(`^[\p{L}\p{N}_]{1,100}$`)

@@ -159,6 +159,9 @@ func TestStatusPageShowsThread(t *testing.T) {
 	if !strings.Contains(body, "<title>bob: the answer · Publius</title>") {
 		t.Error("title does not summarize the post")
 	}
+	if !strings.Contains(body, `<a href="/@alice/`+root+`">In reply to @alice</a>`) {
+		t.Error("the reply does not link to its parent")
+	}
 	page(t, e, 200, "/@alice/"+unlisted)
 	page(t, e, 404, "/@alice/"+private)
 	page(t, e, 404, "/@bob/"+root) // the post is alice's

@@ -26,6 +26,7 @@ type postView struct {
 	Visibility   string
 	Time         time.Time
 	InReplyToURL string
+	InReplyTo    string // the parent's author handle
 	RepliesCount int64
 	Focus        bool
 }
@@ -67,7 +68,7 @@ func (h *Handler) postViews(ctx context.Context, list []*store.Status) ([]*postV
 			AuthorURL: "/@" + a.Handle, Content: template.HTML(s.Content), Text: s.Text, SpoilerText: s.SpoilerText,
 			Visibility: s.Visibility, Time: t, RepliesCount: s.RepliesCount}
 		if parent := accounts[s.InReplyToAccountID]; parent != nil && !parent.Deleted && !parent.Suspended {
-			p.InReplyToURL = "/@" + parent.Handle + "/" + s.InReplyToID
+			p.InReplyToURL, p.InReplyTo = "/@"+parent.Handle+"/"+s.InReplyToID, parent.Handle
 		}
 		out = append(out, p)
 	}

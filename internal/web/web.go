@@ -61,6 +61,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(sub))))
 	mux.HandleFunc("GET /static/avatar.png", servePNG(avatarPNG))
 	mux.HandleFunc("GET /static/header.png", servePNG(headerPNG))
+	mux.HandleFunc("GET /favicon.ico", servePNG(iconPNG)) // browsers ask for it on every site
 	mux.HandleFunc("GET /oauth/authorize", h.authorizeForm)
 	mux.HandleFunc("POST /oauth/authorize", h.authorize)
 	mux.HandleFunc("GET /{$}", h.home)
@@ -112,6 +113,7 @@ func (h *Handler) write(w http.ResponseWriter, status int, name string, data map
 var (
 	avatarPNG = solidPNG(96, 96, color.RGBA{0x2a, 0x4d, 0x69, 0xff})
 	headerPNG = solidPNG(600, 200, color.RGBA{0xd9, 0xd4, 0xc7, 0xff})
+	iconPNG   = solidPNG(32, 32, color.RGBA{0x2a, 0x4d, 0x69, 0xff})
 )
 
 // solidPNG draws the default avatar and header: Publius stores no images.
