@@ -182,7 +182,11 @@ func TestNotFoundPages(t *testing.T) {
 	if err := e.Server.Store.SetSuspended(context.Background(), a.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"/@carol", "/@carol/" + id, "/@nobody", "/@", "/@bad%20handle", "/nothing-here", "/tags/no%20such"} {
+	dave := e.Register(t, "dave")
+	if err := e.Server.Store.DeleteAccount(context.Background(), dave.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/@carol", "/@carol/" + id, "/@dave", "/@nobody", "/@", "/@bad%20handle", "/nothing-here", "/tags/no%20such"} {
 		if body := page(t, e, 404, p); !strings.Contains(body, "Not found") {
 			t.Errorf("GET %s: no not-found page", p)
 		}
