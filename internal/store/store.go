@@ -68,6 +68,9 @@ type Statuses interface {
 	HomeTimeline(ctx context.Context, viewerID string, p Page) ([]*Status, error)
 	// PublicTimeline lists public statuses of all local accounts.
 	PublicTimeline(ctx context.Context, p Page) ([]*Status, error)
+	// TagTimeline lists public statuses tagged with tag (lower case) of
+	// accounts that are not suspended.
+	TagTimeline(ctx context.Context, tag string, p Page) ([]*Status, error)
 	// Ancestors lists the statuses s replies to, oldest first.
 	Ancestors(ctx context.Context, s *Status, limit int) ([]*Status, error)
 	// Descendants lists replies to s and their replies, oldest first.

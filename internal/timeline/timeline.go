@@ -310,3 +310,8 @@ func (s *Service) collection(ctx context.Context, viewer *store.Account, account
 	}
 	return out, nil
 }
+
+// Tag lists public statuses carrying a hashtag, newest first.
+func (s *Service) Tag(ctx context.Context, tag string, p store.Page) ([]*store.Status, error) {
+	return s.store.TagTimeline(ctx, strings.ToLower(tag), p)
+}

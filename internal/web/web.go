@@ -40,20 +40,35 @@ type Handler struct {
 
 var pages = map[string]*template.Template{}
 
+var funcs = template.FuncMap{
+	// when shows a post's time in UTC to the minute: post times are public.
+	"when":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"month":    func(t time.Time) string { return t.UTC().Format("January 2006") },
+}
+
 func init() {
-	for _, name := range []string{"authorize", "code", "error"} {
-		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"authorize", "code", "error", "home", "profile", "status", "tag", "about"} {
+		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/posts.html", "templates/"+name+".html"))
 	}
 }
 
 // Routes registers the web routes.
 func (h *Handler) Routes(mux *http.ServeMux) {
 	sub, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(sub))))
+	// /static/{file}, not /static/: a subtree pattern would conflict with /{at}/{id}.
+	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(sub))))
 	mux.HandleFunc("GET /static/avatar.png", servePNG(avatarPNG))
 	mux.HandleFunc("GET /static/header.png", servePNG(headerPNG))
+	mux.HandleFunc("GET /favicon.ico", servePNG(iconPNG)) // browsers ask for it on every site
 	mux.HandleFunc("GET /oauth/authorize", h.authorizeForm)
 	mux.HandleFunc("POST /oauth/authorize", h.authorize)
+	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /about", h.about)
+	mux.HandleFunc("GET /tags/{name}", h.tag)
+	mux.HandleFunc("GET /{at}", h.profile)
+	mux.HandleFunc("GET /{at}/{id}", h.status)
 }
 
 func cacheFor(d time.Duration, next http.Handler) http.Handler {
@@ -63,9 +78,20 @@ func cacheFor(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
-// render writes a page with security headers that keep the form from
-// being framed or leaking the URL (with its code) to other sites.
+// render writes a private page (the authorization form and its answers),
+// which no cache may keep.
 func (h *Handler) render(w http.ResponseWriter, status int, name string, data map[string]any) {
+	h.write(w, status, name, data, "no-store")
+}
+
+// publicPage writes a page that is the same for everyone.
+func (h *Handler) publicPage(w http.ResponseWriter, status int, name string, data map[string]any) {
+	h.write(w, status, name, data, publicCache)
+}
+
+// write renders a page with security headers that keep it from being
+// framed, running scripts or leaking the URL (with a code) to other sites.
+func (h *Handler) write(w http.ResponseWriter, status int, name string, data map[string]any, cacheControl string) {
 	data["Instance"] = h.Config.InstanceTitle
 	var buf bytes.Buffer
 	// The set's root is layout.html, which only defines blocks: run the page.
@@ -79,7 +105,8 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, data ma
 	hd.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self' *")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Cache-Control", cacheControl)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -87,6 +114,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, data ma
 var (
 	avatarPNG = solidPNG(96, 96, color.RGBA{0x2a, 0x4d, 0x69, 0xff})
 	headerPNG = solidPNG(600, 200, color.RGBA{0xd9, 0xd4, 0xc7, 0xff})
+	iconPNG   = solidPNG(32, 32, color.RGBA{0x2a, 0x4d, 0x69, 0xff})
 )
 
 // solidPNG draws the default avatar and header: Publius stores no images.

@@ -263,6 +263,41 @@ func (db *DB) PublicTimeline(ctx context.Context, p store.Page) ([]*store.Status
 	return db.page(ctx, `visibility = 'public' AND account_id NOT IN (SELECT id FROM accounts WHERE suspended = 1)`, nil, p)
 }
 
+// TagTimeline implements store.Statuses. It walks status_tags_by_name
+// newest first, so a page costs the same however popular the tag is.
+func (db *DB) TagTimeline(ctx context.Context, tag string, p store.Page) ([]*store.Status, error) {
+	where, order, args, _ := pageClause("t.status_id", p, []any{tag})
+	return db.statusesByIDQuery(ctx, `SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id
+		WHERE t.name = ? AND s.visibility = 'public'
+		AND s.account_id NOT IN (SELECT id FROM accounts WHERE suspended = 1)`+where+order, args)
+}
+
+// statusesByIDQuery runs a query selecting status IDs, then loads those
+// statuses newest first (which also puts min_id pages in API order).
+func (db *DB) statusesByIDQuery(ctx context.Context, query string, args []any) ([]*store.Status, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: status ids: %w", err)
+	}
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+}
+
 func (db *DB) page(ctx context.Context, cond string, args []any, p store.Page) ([]*store.Status, error) {
 	where, order, args, ascending := pageClause("id", p, args)
 	list, err := db.statusesWhere(ctx, cond+where, args, order)

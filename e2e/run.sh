@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# run.sh runs the browser end-to-end tests on a fresh machine: it installs
+# Debian's chromium and the pinned playwright-core if missing, builds
+# publius into a temporary directory and runs `node --test e2e/`.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+if [ ! -x /usr/bin/chromium ]; then
+	sudo=""
+	if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+	$sudo apt-get update
+	$sudo apt-get install -y chromium
+fi
+
+if [ ! -d "$root/e2e/node_modules/playwright-core" ]; then
+	(cd "$root/e2e" && npm ci --no-audit --no-fund)
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+(cd "$root" && go build -o "$tmp/publius" ./cmd/publius)
+
+cd "$root"
+PUBLIUS_BIN="$tmp/publius" node --test e2e/
