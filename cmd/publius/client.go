@@ -329,7 +329,9 @@ func newTimelineCommand() *cobra.Command {
 				return printJSON(cmd.OutOrStdout(), list.Statuses)
 			}
 			printStatuses(cmd.OutOrStdout(), list.Statuses)
-			if list.NextMaxID != "" {
+			// Servers link a next page whenever a page is not empty; hint
+			// only when this one came back full (Mastodon caps pages at 40).
+			if list.NextMaxID != "" && len(list.Statuses) >= min(limit, 40) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "older posts: publius timeline %s --max-id %s\n", which, list.NextMaxID)
 			}
 			return nil

@@ -153,9 +153,12 @@ func TestCLIClientAgainstPublius(t *testing.T) {
 	if pub := mustCLI(t, "", "timeline", "public").out; !strings.Contains(pub, "hello from bob") || !strings.Contains(pub, "first post") {
 		t.Errorf("public timeline:\n%s", pub)
 	}
-	bobs := mustCLI(t, "", "timeline", "@bob").out
-	if !strings.Contains(bobs, "hello from bob") || strings.Contains(bobs, "first post") {
-		t.Errorf("@bob timeline:\n%s", bobs)
+	bobs := mustCLI(t, "", "timeline", "@bob")
+	if !strings.Contains(bobs.out, "hello from bob") || strings.Contains(bobs.out, "first post") {
+		t.Errorf("@bob timeline:\n%s", bobs.out)
+	}
+	if strings.Contains(bobs.errOut, "--max-id") {
+		t.Errorf("a page that is not full hints at older posts: %q", bobs.errOut)
 	}
 	failCLI(t, "no account @nobody", "", "timeline", "@nobody")
 	failCLI(t, "unknown timeline", "", "timeline", "everything")
@@ -258,7 +261,8 @@ func TestCLILoginReplacesAndRevokesOldToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, loginStdin("@bob"), "login", "--server", env.URL)
+	// A bare loopback address means http.
+	mustCLI(t, loginStdin("@bob"), "login", "--server", strings.TrimPrefix(env.URL, "http://"))
 	if r := mustCLI(t, "", "whoami"); !strings.HasPrefix(r.out, "@bob ") {
 		t.Fatalf("whoami after second login: %q", r.out)
 	}

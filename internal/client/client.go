@@ -40,15 +40,20 @@ func New(server, token string) (*Client, error) {
 	return &Client{Server: base, Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}, nil
 }
 
-// NormalizeServer turns user input into a base URL: scheme added when
-// missing (https), trailing slash, query and fragment refused or removed.
+// NormalizeServer turns user input into a base URL: a missing scheme is
+// https (http for a loopback address, where test servers run), a trailing
+// slash is dropped, and queries, fragments and user info are refused.
 func NormalizeServer(server string) (string, error) {
 	s := strings.TrimSpace(server)
 	if s == "" {
 		return "", errors.New("server URL is empty")
 	}
 	if !strings.Contains(s, "://") {
-		s = "https://" + s
+		scheme := "https://"
+		if u, err := url.Parse("//" + s); err == nil && isLoopback(u.Hostname()) {
+			scheme = "http://"
+		}
+		s = scheme + s
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -59,6 +64,14 @@ func NormalizeServer(server string) (string, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u.String(), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Error is an answer from the server with a non-2xx status. Message is

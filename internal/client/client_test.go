@@ -145,6 +145,10 @@ func TestNormalizeServer(t *testing.T) {
 		"example.org":               "https://example.org",
 		"https://example.org/":      "https://example.org",
 		" http://127.0.0.1:8080 ":   "http://127.0.0.1:8080",
+		"127.0.0.1:8080":            "http://127.0.0.1:8080",
+		"localhost:8080":            "http://localhost:8080",
+		"[::1]:8080":                "http://[::1]:8080",
+		"https://localhost":         "https://localhost",
 		"https://example.org/sub//": "https://example.org/sub",
 	} {
 		if got, err := NormalizeServer(in); err != nil || got != want {
@@ -200,9 +204,12 @@ func TestPlainText(t *testing.T) {
 		`<p>one<br>two<br />three</p><p>second &lt;para&gt;</p>`:                                                                                                           "one\ntwo\nthree\n\nsecond <para>",
 		`<p><a href="https://example.org/a/b"><span class="invisible">https://</span><span class="ellipsis">example.org/a</span><span class="invisible">/b</span></a></p>`: "https://example.org/a/b",
 		"<p>evil \x1b[2Jclear\u202eesrever</p>":                                                                                                                            "evil [2Jclearesrever",
-		"<!-- hidden --><p>x</p>":                                                                                                                                          "x",
-		"<ul><li>a</li><li>b</li></ul>":                                                                                                                                    "- a\n- b",
-		"":                                                                                                                                                                 "",
+		`<p>see <a href="https://example.org/a/very/long/path/indeed?x=1&amp;y=2" rel="nofollow">example.org/a/very/long/path/indeed?x=1&amp;…</a> now</p>`:                "see https://example.org/a/very/long/path/indeed?x=1&y=2 now",
+		`<p><a href="https://example.org/x">click here</a></p>`:                                                                                                            "click here (https://example.org/x)",
+		`<p><a href="https://x/tags/go" class="mention hashtag">#<span>go</span></a></p>`:                                                                                  "#go",
+		"<!-- hidden --><p>x</p>":       "x",
+		"<ul><li>a</li><li>b</li></ul>": "- a\n- b",
+		"":                              "",
 	} {
 		if got := PlainText(in); got != want {
 			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
