@@ -67,20 +67,22 @@ func (s *session) explain(err error) error {
 
 func newLoginCommand() *cobra.Command {
 	var server string
+	var browser bool
 	cmd := &cobra.Command{
 		Use:   "login --server URL",
 		Short: "Log in to a Mastodon-API server (a Publius server asks for handle and passphrase here)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLogin(cmd, server)
+			return runLogin(cmd, server, browser)
 		},
 	}
 	cmd.Flags().StringVar(&server, "server", "", "server URL, e.g. https://example.org (required)")
+	cmd.Flags().BoolVar(&browser, "browser", false, "approve in a browser and paste the code, even on a Publius server")
 	cmd.MarkFlagRequired("server")
 	return cmd
 }
 
-func runLogin(cmd *cobra.Command, server string) error {
+func runLogin(cmd *cobra.Command, server string, browser bool) error {
 	ctx := cmd.Context()
 	c, err := client.New(server, "")
 	if err != nil {
@@ -92,13 +94,13 @@ func runLogin(cmd *cobra.Command, server string) error {
 	// Only a Publius server gets its form filled in here; anything that is
 	// not clearly Publius gets the standard browser flow.
 	publius := false
-	ni, err := c.NodeInfo(ctx)
-	var netErr *client.NetworkError
-	if errors.As(err, &netErr) {
-		return err
-	}
-	if err == nil {
-		publius = strings.EqualFold(ni.Software.Name, "publius")
+	if !browser {
+		ni, err := c.NodeInfo(ctx)
+		var netErr *client.NetworkError
+		if errors.As(err, &netErr) {
+			return err
+		}
+		publius = err == nil && strings.EqualFold(ni.Software.Name, "publius")
 	}
 
 	app, err := c.RegisterApp(ctx, cliAppName, client.OOBRedirect, cliScopes, "")

@@ -270,6 +270,15 @@ func TestCLILoginReplacesAndRevokesOldToken(t *testing.T) {
 	assertCredentialFile(t, credPath)
 }
 
+func TestCLILoginBrowserFlagOnPublius(t *testing.T) {
+	env := servertest.Start(t)
+	useConfigDir(t)
+	r := failCLI(t, "invalid_grant", "bogus-code\n", "login", "--browser", "--server", env.URL)
+	if !strings.Contains(r.out, env.URL+"/oauth/authorize?") {
+		t.Fatalf("--browser did not print the authorize URL:\n%s", r.out)
+	}
+}
+
 func TestCLIUnreachableServer(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
