@@ -63,18 +63,18 @@ type benchAccount struct {
 
 // manifest is what seeding leaves beside the database for the load phases.
 type manifest struct {
-	Reader      benchAccount   `json:"reader"`
-	Celebrity   benchAccount   `json:"celebrity"`
-	Small       benchAccount   `json:"small"`
-	Posters     []benchAccount `json:"posters"`
-	Accounts    int            `json:"accounts"`
+	Reader    benchAccount   `json:"reader"`
+	Celebrity benchAccount   `json:"celebrity"`
+	Small     benchAccount   `json:"small"`
+	Posters   []benchAccount `json:"posters"`
+	Accounts  int            `json:"accounts"`
 	// Follower and following counts as seeded.
-	ReaderFollows      int `json:"reader_follows"`
-	CelebrityFollowers int `json:"celebrity_followers"`
-	SmallFollowers     int `json:"small_followers"`
-	Posts       int            `json:"posts"`
-	Follows     int            `json:"follows"`
-	SeedSeconds float64        `json:"seed_seconds"`
+	ReaderFollows      int     `json:"reader_follows"`
+	CelebrityFollowers int     `json:"celebrity_followers"`
+	SmallFollowers     int     `json:"small_followers"`
+	Posts              int     `json:"posts"`
+	Follows            int     `json:"follows"`
+	SeedSeconds        float64 `json:"seed_seconds"`
 }
 
 const manifestName = "bench-manifest.json"
