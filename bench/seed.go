@@ -106,7 +106,7 @@ func seed(ctx context.Context, c seedConfig, logf func(string, ...any)) (*manife
 	start := time.Now()
 	special := idxPoster0 + c.Posters
 	switch {
-	case c.Accounts <= c.CelebFollowers || c.Accounts <= special+c.ReaderFollows:
+	case c.Accounts-2 < c.CelebFollowers || c.Accounts <= special+c.ReaderFollows:
 		return nil, fmt.Errorf("seed: -accounts %d must exceed -celebrity-followers %d and the reader's follows", c.Accounts, c.CelebFollowers)
 	case c.SmallFollowers >= c.Accounts-special:
 		return nil, fmt.Errorf("seed: too few accounts for -small-followers")
@@ -173,10 +173,11 @@ func seed(ctx context.Context, c seedConfig, logf func(string, ...any)) (*manife
 	for _, t := range readerTargets {
 		addFollow(idxReader, t)
 	}
-	// The celebrity's followers: everyone but itself, up to the count.
-	celebFans := make([]int, 0, n-1)
+	// The celebrity's followers: anyone but itself and the reader (whose
+	// follows are exactly the ones above), up to the count.
+	celebFans := make([]int, 0, n-2)
 	for i := range n {
-		if i != idxCelebrity {
+		if i != idxCelebrity && i != idxReader {
 			celebFans = append(celebFans, i)
 		}
 	}
