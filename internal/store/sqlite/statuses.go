@@ -275,9 +275,9 @@ func (db *DB) page(ctx context.Context, cond string, args []any, p store.Page) (
 // covering indexes (a bounded merge over followed accounts), then loads rows.
 //
 // Newest-first pages look in a time window below the page's upper bound
-// first, widening it until the page is full: each followed account then
-// costs one index seek plus its posts inside the window, instead of all its
-// posts being merged and sorted. Any status outside the window is older
+// first (a day, then 16 times wider until the page is full): each followed
+// account then costs one index seek plus its posts inside the window,
+// instead of all its posts being merged and sorted. Any status outside the window is older
 // than every status inside it, so a full page from the window is the page.
 func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) ([]*store.Status, error) {
 	viewer, ok := parseID(viewerID)
@@ -298,7 +298,7 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 			upper = time.Now().UnixMilli() << 16
 		}
 		since, _ := parseID(p.SinceID)
-		for window := homeWindow; ; window *= 8 {
+		for window := homeWindow; ; window *= 16 {
 			lower := upper - window.Milliseconds()<<16
 			if lower <= since {
 				lower = 0 // the window reaches past since_id: no bound needed
@@ -316,8 +316,10 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
 }
 
-// homeWindow is the first time window a home page is looked for in.
-const homeWindow = 6 * time.Hour
+// homeWindow is the first time window a home page is looked for in. Each
+// pass costs an index seek per followed account, so a window that usually
+// fills a page in one pass matters more than a narrow one.
+const homeWindow = 24 * time.Hour
 
 // homeIDs selects one home page's status IDs, only those above lower when
 // it is not 0.
