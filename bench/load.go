@@ -46,7 +46,7 @@ func (c *loadConfig) bind(fs *flag.FlagSet) {
 func (c *loadConfig) bindExceptData(fs *flag.FlagSet) {
 	fs.StringVar(&c.Bin, "bin", "", "publius binary to run (default: go build ./cmd/publius into bench/results/tmp)")
 	fs.StringVar(&c.Out, "out", "bench/results", "directory for the results files")
-	fs.StringVar(&c.Name, "name", "", "results file name without extension (default: UTC date and time)")
+	fs.StringVar(&c.Name, "name", "", "results file name without extension (default: UTC date and time, to the second)")
 	fs.IntVar(&c.HomeWarmup, "home-warmup", 200, "home timeline requests before measuring")
 	fs.IntVar(&c.HomeRequests, "home-requests", 2000, "measured home timeline requests")
 	fs.IntVar(&c.HomeClients, "home-clients", 1, "concurrent home timeline clients")
@@ -82,7 +82,7 @@ func load(ctx context.Context, c loadConfig, logf func(string, ...any)) error {
 		return err
 	}
 	if c.Name == "" {
-		c.Name = time.Now().UTC().Format("2006-01-02-1504") + "-sqlite"
+		c.Name = time.Now().UTC().Format("2006-01-02-150405") + "-sqlite"
 	}
 	addr, err := freeAddr()
 	if err != nil {
