@@ -65,10 +65,8 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open: %w", err)
-	}
+	drv := &sqlite.Driver{}
+	write := sql.OpenDB(cachingConnector{dsn: dsn("journal_mode(WAL)") + "&_txlock=immediate", drv: drv})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -81,11 +79,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: restrict permissions: %w", err)
 	}
-	read, err := sql.Open("sqlite", dsn("query_only(1)"))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("sqlite: open reader: %w", err)
-	}
+	read := sql.OpenDB(cachingConnector{dsn: dsn("query_only(1)"), drv: drv})
 	readers := max(4, runtime.GOMAXPROCS(0)*2)
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)

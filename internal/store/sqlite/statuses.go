@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"publius/internal/store"
 )
@@ -312,12 +313,65 @@ func (db *DB) page(ctx context.Context, cond string, args []any, p store.Page) (
 
 // HomeTimeline implements store.Statuses. It first picks the page's IDs from
 // covering indexes (a bounded merge over followed accounts), then loads rows.
+//
+// Newest-first pages look in a time window below the page's upper bound
+// first (a day, then 16 times wider until the page is full): each followed
+// account then costs one index seek plus its posts inside the window,
+// instead of all its posts being merged and sorted. Any status outside the window is older
+// than every status inside it, so a full page from the window is the page.
 func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) ([]*store.Status, error) {
 	viewer, ok := parseID(viewerID)
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	where, order, args, _ := pageClause("s.id", p, nil)
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	var ids []any
+	var err error
+	if _, ascending := parseID(p.MinID); ascending {
+		ids, err = db.homeIDs(ctx, viewer, p, 0)
+	} else {
+		upper, ok := parseID(p.MaxID)
+		if !ok {
+			upper = time.Now().UnixMilli() << 16
+		}
+		since, _ := parseID(p.SinceID)
+		for window := homeWindow; ; window *= 16 {
+			lower := upper - window.Milliseconds()<<16
+			if lower <= since {
+				lower = 0 // the window reaches past since_id: no bound needed
+			}
+			ids, err = db.homeIDs(ctx, viewer, p, lower)
+			if err != nil || len(ids) >= limit || lower <= 0 {
+				break
+			}
+		}
+	}
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	// Reloaded newest first, which also puts min_id pages in API order.
+	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+}
+
+// homeWindow is the first time window a home page is looked for in. Each
+// pass costs an index seek per followed account, so a window that usually
+// fills a page in one pass matters more than a narrow one.
+const homeWindow = 24 * time.Hour
+
+// homeIDs selects one home page's status IDs, only those above lower when
+// it is not 0.
+func (db *DB) homeIDs(ctx context.Context, viewer int64, p store.Page, lower int64) ([]any, error) {
+	var args []any
+	if lower > 0 {
+		args = append(args, lower)
+	}
+	where, order, args, _ := pageClause("s.id", p, args)
+	if lower > 0 {
+		where = " AND s.id > ?" + where
+	}
 	query := `SELECT id FROM (
 		SELECT s.id AS id FROM follows f JOIN statuses s ON s.account_id = f.target_id
 			WHERE f.follower_id = ?1 AND s.visibility <> 'direct'` + where + `
@@ -337,24 +391,16 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: home ids: %w", err)
 	}
+	defer rows.Close()
 	var ids []any
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	// Reloaded newest first, which also puts min_id pages in API order.
-	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+	return ids, rows.Err()
 }
 
 // numberPlaceholders turns each bare "?" into "?N", counting from 2, so a
