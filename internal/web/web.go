@@ -68,7 +68,8 @@ func cacheFor(d time.Duration, next http.Handler) http.Handler {
 func (h *Handler) render(w http.ResponseWriter, status int, name string, data map[string]any) {
 	data["Instance"] = h.Config.InstanceTitle
 	var buf bytes.Buffer
-	if err := pages[name].Execute(&buf, data); err != nil {
+	// Execute the page file, not the layout (the set's first template).
+	if err := pages[name].ExecuteTemplate(&buf, name+".html", data); err != nil {
 		h.Log.Error("render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
