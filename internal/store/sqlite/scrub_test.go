@@ -68,7 +68,7 @@ func TestScrubUnderConcurrentLoad(t *testing.T) {
 		return err
 	})
 	var markers []string
-	for n := range 40 {
+	for n := range 25 {
 		m := fmt.Sprintf("SCRUB-MARKER-%04d", n)
 		markers = append(markers, m)
 		sid, err := post(m)
