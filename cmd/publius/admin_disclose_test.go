@@ -15,7 +15,7 @@ func TestAdminDisclose(t *testing.T) {
 	u := env.Register(t, "subject")
 	env.Post(t, u, "a public post")
 
-	code, out := runCLI(t, "admin", "disclose", "@Subject", "--data", env.DataDir, "--json")
+	code, out := runLegalCLI(t, "admin", "disclose", "@Subject", "--data", env.DataDir, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -28,21 +28,21 @@ func TestAdminDisclose(t *testing.T) {
 	}
 	// The API gives the owner the same export.
 	api := env.Must(t, 200, "GET", "/api/v1/publius/me/disclosure", u.Token, nil).Body
-	if !reflect.DeepEqual(decodeAny(t, string(api)), decodeAny(t, out)) {
+	if !reflect.DeepEqual(decodeDisclosureJSON(t, string(api)), decodeDisclosureJSON(t, out)) {
 		t.Errorf("CLI and API exports differ:\nCLI %s\nAPI %s", out, api)
 	}
-	code, out = runCLI(t, "admin", "disclose", "subject", "--data", env.DataDir)
+	code, out = runLegalCLI(t, "admin", "disclose", "subject", "--data", env.DataDir)
 	if code != 0 || !strings.Contains(out, "Disclosure export for @subject") || !strings.Contains(out, "a public post") {
 		t.Errorf("text: exit %d: %s", code, out)
 	}
 	for _, bad := range []string{"nobody", "not a handle!"} {
-		if code, out := runCLI(t, "admin", "disclose", bad, "--data", env.DataDir); code == 0 {
+		if code, out := runLegalCLI(t, "admin", "disclose", bad, "--data", env.DataDir); code == 0 {
 			t.Errorf("disclose %q: exit 0: %s", bad, out)
 		}
 	}
 }
 
-func decodeAny(t *testing.T, s string) any {
+func decodeDisclosureJSON(t *testing.T, s string) any {
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
 		t.Fatal(err)

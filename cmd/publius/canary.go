@@ -22,9 +22,9 @@ func init() {
 	extraCommands = append(extraCommands, newCanaryCommand)
 }
 
-// now is the clock of the canary commands; tests move it to sign or
+// canaryNow is the clock of the canary commands; tests move it to sign or
 // verify at other dates.
-var now = time.Now
+var canaryNow = time.Now
 
 func newAdminCanaryCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "canary", Short: "Sign the warrant canary the server publishes"}
@@ -38,7 +38,7 @@ func newAdminCanaryCommand() *cobra.Command {
 			"leaving its code out of --statements. Known codes:\n\n" + statementCodes(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := adminDataDir(cmd)
+			dir := canaryDataDir(cmd)
 			if domain == "" {
 				u, err := url.Parse(os.Getenv("PUBLIUS_PUBLIC_URL"))
 				if err != nil || u.Host == "" {
@@ -50,13 +50,13 @@ func newAdminCanaryCommand() *cobra.Command {
 				return errors.New("--expires-days must be at least 1")
 			}
 			if nextDays < 0 || nextDays > expiresDays {
-				return fmt.Errorf("--next-update-days must be between 1 and --expires-days (%d)", expiresDays)
+				return fmt.Errorf("--next-update-days must be between 0 (the expiry day) and --expires-days (%d)", expiresDays)
 			}
 			key, err := canary.LoadOrCreateKey(dir)
 			if err != nil {
 				return err
 			}
-			issued := now().UTC()
+			issued := canaryNow().UTC()
 			in := canary.Input{Domain: domain, Issued: issued, Freshness: freshness,
 				Expires: issued.AddDate(0, 0, expiresDays)}
 			if nextDays > 0 {
@@ -101,8 +101,8 @@ func statementCodes() string {
 	return b.String()
 }
 
-// adminDataDir is the admin --data flag, or PUBLIUS_DATA when not given.
-func adminDataDir(cmd *cobra.Command) string {
+// canaryDataDir is the admin --data flag, or PUBLIUS_DATA when not given.
+func canaryDataDir(cmd *cobra.Command) string {
 	data, _ := cmd.Flags().GetString("data")
 	if !cmd.Flags().Changed("data") {
 		if v := os.Getenv("PUBLIUS_DATA"); v != "" {
@@ -135,7 +135,7 @@ func newCanaryCommand() *cobra.Command {
 			var trusted ed25519.PublicKey
 			pinned := pubkey != ""
 			if pinned {
-				k, err := readPublicKey(pubkey)
+				k, err := readCanaryKey(pubkey)
 				if err != nil {
 					fmt.Fprintf(errOut, "INVALID --pubkey: %v\n", err)
 					return exitError{exitCanaryFetch}
@@ -157,9 +157,9 @@ func newCanaryCommand() *cobra.Command {
 				if u.Path == "" || u.Path == "/" {
 					u.Path = "/canary.json"
 				}
-				if data, err = fetch(u.String()); err == nil && !pinned {
+				if data, err = fetchCanaryURL(u.String()); err == nil && !pinned {
 					var keyText []byte
-					keyText, err = fetch(u.Scheme + "://" + u.Host + canarysite.KeyPath)
+					keyText, err = fetchCanaryURL(u.Scheme + "://" + u.Host + canarysite.KeyPath)
 					if err == nil {
 						trusted, err = canary.ParsePublicKey(strings.TrimSpace(string(keyText)))
 					}
@@ -177,7 +177,7 @@ func newCanaryCommand() *cobra.Command {
 			}
 			c, err := canary.Parse(data)
 			if err == nil {
-				err = canary.Verify(c, trusted, now())
+				err = canary.Verify(c, trusted, canaryNow())
 			}
 			if errors.Is(err, canary.ErrUnpinned) {
 				fmt.Fprintln(errOut, "note: key not pinned: the canary's embedded key vouches only for itself; pass --pubkey")
@@ -225,7 +225,7 @@ func describeCanaryError(err error) string {
 	return err.Error()
 }
 
-func readPublicKey(s string) (ed25519.PublicKey, error) {
+func readCanaryKey(s string) (ed25519.PublicKey, error) {
 	if k, err := canary.ParsePublicKey(s); err == nil {
 		return k, nil
 	}
@@ -236,7 +236,7 @@ func readPublicKey(s string) (ed25519.PublicKey, error) {
 	return canary.ParsePublicKey(strings.TrimSpace(string(data)))
 }
 
-func fetch(u string) ([]byte, error) {
+func fetchCanaryURL(u string) ([]byte, error) {
 	client := &http.Client{Timeout: 15 * time.Second}
 	resp, err := client.Get(u)
 	if err != nil {

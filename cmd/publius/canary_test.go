@@ -16,8 +16,8 @@ import (
 	"publius/internal/servertest"
 )
 
-// runCLI runs publius in-process and returns its exit status and output.
-func runCLI(t *testing.T, args ...string) (int, string) {
+// runLegalCLI runs publius in-process and returns its exit status and output.
+func runLegalCLI(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	root := newRootCommand()
 	var out bytes.Buffer
@@ -40,7 +40,7 @@ func signCanary(t *testing.T, env *servertest.Env, extra ...string) {
 	t.Helper()
 	args := append([]string{"admin", "canary", "sign", "--data", env.DataDir, "--domain", strings.TrimPrefix(env.URL, "http://"),
 		"--freshness", "Bitcoin block 870000 hash 0000000000000000000201ab"}, extra...)
-	if code, out := runCLI(t, args...); code != 0 {
+	if code, out := runLegalCLI(t, args...); code != 0 {
 		t.Fatalf("sign: exit %d: %s", code, out)
 	}
 }
@@ -63,12 +63,12 @@ func TestCanarySignServeVerify(t *testing.T) {
 		t.Errorf("instance canary_public_key %v, well-known %s", got, key)
 	}
 	for _, path := range []string{"/canary.json", "/canary.txt", ""} {
-		code, out := runCLI(t, "canary", "verify", env.URL+path, "--pubkey", key)
+		code, out := runLegalCLI(t, "canary", "verify", env.URL+path, "--pubkey", key)
 		if code != 0 || !strings.Contains(out, "VALID") {
 			t.Errorf("verify %q pinned: exit %d: %s", path, code, out)
 		}
 	}
-	code, out := runCLI(t, "canary", "verify", env.URL+"/canary.txt")
+	code, out := runLegalCLI(t, "canary", "verify", env.URL+"/canary.txt")
 	if code != 0 || !strings.Contains(out, "not pinned") {
 		t.Errorf("verify unpinned: exit %d, want 0 with a not-pinned note: %s", code, out)
 	}
@@ -99,25 +99,25 @@ func TestCanaryFlippedByteFails(t *testing.T) {
 		if err := os.WriteFile(path, bad, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, out := runCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", key)
+		code, out := runLegalCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", key)
 		if code == 0 || !strings.Contains(out, "INVALID") {
 			t.Errorf("flipped byte near %q: exit %d: %s", needle, code, out)
 		}
 	}
 	os.WriteFile(path, orig, 0o644)
-	if code, out := runCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", key); code != 0 {
+	if code, out := runLegalCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", key); code != 0 {
 		t.Errorf("restored file: exit %d: %s", code, out)
 	}
 }
 
 func TestCanaryExpired(t *testing.T) {
 	env := servertest.Start(t)
-	real := now
-	t.Cleanup(func() { now = real })
-	now = func() time.Time { return real().AddDate(0, 0, -40) }
+	real := canaryNow
+	t.Cleanup(func() { canaryNow = real })
+	canaryNow = func() time.Time { return real().AddDate(0, 0, -40) }
 	signCanary(t, env, "--expires-days", "30")
-	now = real
-	code, out := runCLI(t, "canary", "verify", env.URL, "--pubkey", serverKey(t, env))
+	canaryNow = real
+	code, out := runLegalCLI(t, "canary", "verify", env.URL, "--pubkey", serverKey(t, env))
 	if code == 0 || !strings.Contains(out, "expired") {
 		t.Errorf("expired canary: exit %d: %s", code, out)
 	}
@@ -131,7 +131,7 @@ func TestCanaryWrongKeyFails(t *testing.T) {
 	env := servertest.Start(t)
 	signCanary(t, env)
 	other, _, _ := ed25519.GenerateKey(rand.Reader)
-	code, out := runCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", canary.PublicKeyString(other))
+	code, out := runLegalCLI(t, "canary", "verify", env.URL+"/canary.json", "--pubkey", canary.PublicKeyString(other))
 	if code == 0 || !strings.Contains(out, "key mismatch") {
 		t.Errorf("wrong key: exit %d: %s", code, out)
 	}
@@ -142,11 +142,11 @@ func TestCanaryWrongKeyFails(t *testing.T) {
 	noFresh := bytes.Replace(data, []byte(`"freshness": "Bitcoin block 870000 hash 0000000000000000000201ab"`), []byte(`"freshness": ""`), 1)
 	f := filepath.Join(t.TempDir(), "c.json")
 	os.WriteFile(f, noFresh, 0o644)
-	code, out = runCLI(t, "canary", "verify", f, "--pubkey", keyFile)
+	code, out = runLegalCLI(t, "canary", "verify", f, "--pubkey", keyFile)
 	if code == 0 || !strings.Contains(out, "missing field") || !strings.Contains(out, "freshness") {
 		t.Errorf("missing field: exit %d: %s", code, out)
 	}
-	if code, out := runCLI(t, "canary", "verify", filepath.Join(t.TempDir(), "none.json")); code != exitCanaryFetch {
+	if code, out := runLegalCLI(t, "canary", "verify", filepath.Join(t.TempDir(), "none.json")); code != exitCanaryFetch {
 		t.Errorf("missing file: exit %d: %s", code, out)
 	}
 }
@@ -158,7 +158,7 @@ func TestCanarySignValidation(t *testing.T) {
 		{"--domain", "x.test", "--freshness", "f", "--statements", "BOGUS"},
 		{"--domain", "x.test", "--freshness", "f", "--expires-days", "0"},
 	} {
-		code, out := runCLI(t, append([]string{"admin", "canary", "sign", "--data", dir}, args...)...)
+		code, out := runLegalCLI(t, append([]string{"admin", "canary", "sign", "--data", dir}, args...)...)
 		if code == 0 {
 			t.Errorf("sign %v succeeded: %s", args, out)
 		}
