@@ -112,11 +112,11 @@ func TestCanaryFlippedByteFails(t *testing.T) {
 
 func TestCanaryExpired(t *testing.T) {
 	env := servertest.Start(t)
-	real := canaryNow
-	t.Cleanup(func() { canaryNow = real })
-	canaryNow = func() time.Time { return real().AddDate(0, 0, -40) }
+	wall := canaryNow
+	t.Cleanup(func() { canaryNow = wall })
+	canaryNow = func() time.Time { return wall().AddDate(0, 0, -40) }
 	signCanary(t, env, "--expires-days", "30")
-	canaryNow = real
+	canaryNow = wall
 	code, out := runLegalCLI(t, "canary", "verify", env.URL, "--pubkey", serverKey(t, env))
 	if code == 0 || !strings.Contains(out, "expired") {
 		t.Errorf("expired canary: exit %d: %s", code, out)
