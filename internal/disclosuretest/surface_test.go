@@ -131,7 +131,7 @@ func TestDisclosureSurface(t *testing.T) {
 		p.secrets.UserAgents = append(p.secrets.UserAgents, h.ua)
 	}
 	p.secrets.IPs = append(p.secrets.IPs, headerIPs...)
-	p.secrets.IPs = append(p.secrets.IPs, "127.0.0.1") // servertest's own client
+	p.secrets.IPs = append(p.secrets.IPs, "127.0.0.1") // the loopback default, also the server's own address
 
 	p.from("127.0.0.9")
 	clientID, clientSecret, appToken := env.App(t)
