@@ -72,7 +72,12 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 		}
 		response.OK(w, map[string]string{"status": "ok"})
 	})
-	s.handler = logRequests(log, recoverPanics(log, allowCORS(notFoundAsJSON(s.mux))))
+	if err := s.addLegal(ctx); err != nil {
+		return nil, err
+	}
+	m := newMetrics()
+	s.mux.Handle("GET /metrics", m)
+	s.handler = countRequests(m, logRequests(log, recoverPanics(log, allowCORS(notFoundAsJSON(s.mux)))))
 	return s, nil
 }
 

@@ -76,6 +76,9 @@ type Statuses interface {
 	// Descendants lists replies to s and their replies, oldest first.
 	Descendants(ctx context.Context, s *Status, limit int) ([]*Status, error)
 	CountStatuses(ctx context.Context) (int64, error)
+	// AccountIdempotencyKeys lists the client-chosen idempotency keys kept
+	// for an account's statuses, as key → status ID (disclosure export).
+	AccountIdempotencyKeys(ctx context.Context, accountID string) (map[string]string, error)
 }
 
 // Follows stores the follow graph and keeps exact counters.
@@ -106,6 +109,9 @@ type OAuth interface {
 	DeleteToken(ctx context.Context, hash string) error
 	// DeleteAccountTokens revokes every token of an account.
 	DeleteAccountTokens(ctx context.Context, accountID string) error
+	// AccountTokens lists an account's tokens, oldest day first (for the
+	// disclosure export: what exists must be producible).
+	AccountTokens(ctx context.Context, accountID string) ([]*Token, error)
 }
 
 // Secrets stores server-wide random keys shared by all app nodes.

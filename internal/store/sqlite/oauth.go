@@ -131,3 +131,29 @@ func (db *DB) Secret(ctx context.Context, name string, generate func() ([]byte, 
 	err = db.write.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&v)
 	return v, err
 }
+
+// AccountTokens implements store.OAuth.
+func (db *DB) AccountTokens(ctx context.Context, accountID string) ([]*store.Token, error) {
+	v, ok := parseID(accountID)
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT hash, app_id, scopes, created_on
+		FROM tokens WHERE account_id = ? ORDER BY created_on, hash`, v)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: account tokens: %w", err)
+	}
+	defer rows.Close()
+	var list []*store.Token
+	for rows.Next() {
+		t := &store.Token{AccountID: formatID(v)}
+		var app int64
+		var scopes, created string
+		if err := rows.Scan(&t.Hash, &app, &scopes, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: account tokens: %w", err)
+		}
+		t.AppID, t.Scopes, t.CreatedOn = fmt.Sprint(app), strings.Fields(scopes), parseDay(created)
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}

@@ -470,3 +470,26 @@ func (db *DB) CountStatuses(ctx context.Context) (int64, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM statuses WHERE visibility <> 'direct'`).Scan(&n)
 	return n, err
 }
+
+// AccountIdempotencyKeys implements store.Statuses.
+func (db *DB) AccountIdempotencyKeys(ctx context.Context, accountID string) (map[string]string, error) {
+	v, ok := parseID(accountID)
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT key, status_id FROM idempotency_keys WHERE account_id = ?`, v)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: idempotency keys: %w", err)
+	}
+	defer rows.Close()
+	keys := map[string]string{}
+	for rows.Next() {
+		var key string
+		var status int64
+		if err := rows.Scan(&key, &status); err != nil {
+			return nil, fmt.Errorf("sqlite: idempotency keys: %w", err)
+		}
+		keys[key] = formatID(status)
+	}
+	return keys, rows.Err()
+}
