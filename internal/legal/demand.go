@@ -315,3 +315,27 @@ func validate(d *store.Demand, today time.Time) error {
 	}
 	return nil
 }
+
+// Held lists what a Publius server keeps about an account: everything it
+// could be compelled to produce.
+var Held = []string{
+	"the handle (user name)",
+	"the day the account was created (no time of day)",
+	"the profile: display name, bio and profile fields",
+	"posts that were not deleted, with their time, and their visibility (public, unlisted, followers-only)",
+	"who the account follows and who follows it",
+	"verified membership badges: which group vouched for the account, never which member holds it",
+	"legal notices the server sent to the account",
+	"for each access token, the day it was issued and the app it was issued to",
+}
+
+// NotHeld lists what a Publius server does not have, so cannot produce.
+var NotHeld = []string{
+	"IP addresses, at sign-up, at login or on any request; request logs hold only method, route, status and duration",
+	"email addresses or phone numbers",
+	"login, session or last-seen times",
+	"user agents, device identifiers or fingerprints",
+	"direct or private messages: Publius has none",
+	"deleted posts: they are overwritten when deleted",
+	"which group member owns which account: the proof system makes this unknowable, to the server too",
+}
