@@ -34,6 +34,9 @@ type Registry struct {
 	// Holdings says what the server could produce about an account, for
 	// the notice; nil uses a fixed summary of what Publius keeps.
 	Holdings func(ctx context.Context, accountID string) (string, error)
+	// DeferNotices leaves notices to RunNotifier (the CLI sets it when it
+	// does not know the public URL that notice links need).
+	DeferNotices bool
 }
 
 // NewRegistry returns a Registry; now is injectable for tests (nil: wall
@@ -145,7 +148,9 @@ func (r *Registry) Create(ctx context.Context, in Input) (*Demand, error) {
 	if err := r.store.CreateDemand(ctx, d); err != nil {
 		return nil, err
 	}
-	r.notifyLogged(ctx, d.ID)
+	if !r.DeferNotices {
+		r.notifyLogged(ctx, d.ID)
+	}
 	return r.Get(ctx, d.ID)
 }
 
@@ -231,7 +236,9 @@ func (r *Registry) Update(ctx context.Context, id string, u Update) (*Demand, er
 	if err := r.store.UpdateDemand(ctx, d, event); err != nil {
 		return nil, err
 	}
-	r.notifyLogged(ctx, d.ID)
+	if !r.DeferNotices {
+		r.notifyLogged(ctx, d.ID)
+	}
 	return r.Get(ctx, d.ID)
 }
 

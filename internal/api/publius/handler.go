@@ -25,7 +25,7 @@ import (
 
 // NotifyEvery is how often the legal notifier looks for gag orders that
 // have ended.
-const NotifyEvery = time.Hour
+const NotifyEvery = 15 * time.Minute
 
 // Deps is what the Publius extensions need from the server.
 type Deps struct {
