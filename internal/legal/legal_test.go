@@ -272,12 +272,12 @@ func TestStatusTransitions(t *testing.T) {
 		u  legal.Update
 		ok bool
 	}{
-		{legal.Update{Status: str(legal.Quashed)}, false},    // only a court quashes
+		{legal.Update{Status: str(legal.Quashed)}, false}, // only a court quashes
 		{legal.Update{Status: str(legal.UnderReview), Note: "counsel reviewing"}, true},
 		{legal.Update{Status: str(legal.Received)}, false},   // no going back
 		{legal.Update{Status: str(legal.Challenged)}, false}, // needs court and case
 		{legal.Update{Status: str(legal.Challenged), Court: str("N.D. Cal."), CaseNumber: str("3:17-cv-01701"), On: "2026-11-03"}, true},
-		{legal.Update{Status: str(legal.Challenged)}, false}, // already there
+		{legal.Update{Status: str(legal.Challenged)}, false},                  // already there
 		{legal.Update{Status: str(legal.Withdrawn), On: "2026-11-04"}, false}, // future day
 		{legal.Update{Status: str(legal.Withdrawn), Note: "agency withdrew the summons"}, true},
 		{legal.Update{Status: str(legal.Complied)}, false}, // outcomes are final
@@ -343,4 +343,28 @@ func TestDocumentsKeepTheirHash(t *testing.T) {
 	if _, err := f.reg.Attach(ctx, d.ID, "empty.txt", "", nil); !errors.Is(err, legal.ErrInvalid) {
 		t.Fatalf("empty document: %v", err)
 	}
+}
+
+func TestNotifierSendsDueNoticesAtStart(t *testing.T) {
+	f := newFixture(t, "2026-11-03")
+	alice := f.user(t, "alice")
+	f.reg.DeferNotices = true // as the CLI without a public URL: record only
+	if _, err := f.reg.Create(context.Background(), validInput("alice")); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mentions(t, alice)) != 0 {
+		t.Fatal("a deferred notice was sent at once")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.reg.RunNotifier(ctx, time.Hour); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(f.mentions(t, alice)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the notifier sent nothing at start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

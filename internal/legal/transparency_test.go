@@ -40,7 +40,9 @@ func TestTransparencyReportAggregatesByHalfYear(t *testing.T) {
 		in.ProcessType, in.Agency, in.Authority, in.Targets = legal.SearchWarrant, "FBI", "18 U.S.C. § 2703", []string{"carol"}
 		in.GagOrder, in.GagEndsOn = true, "2027-06-30"
 	})
-	q := add(func(in *legal.Input) { in.ProcessType, in.ReceivedOn, in.Targets = legal.Subpoena, "2026-07-01", []string{"alice"} })
+	q := add(func(in *legal.Input) {
+		in.ProcessType, in.ReceivedOn, in.Targets = legal.Subpoena, "2026-07-01", []string{"alice"}
+	})
 	if _, err := f.reg.Update(ctx, q, legal.Update{Status: str(legal.Challenged), Court: str("D. Mass."), CaseNumber: str("1:26-mc-1")}); err != nil {
 		t.Fatal(err)
 	}

@@ -206,6 +206,16 @@ func TestDemandNoticeReachesTheTargetAsANotification(t *testing.T) {
 		t.Error("the notice is not in alice's home timeline")
 	}
 
+	// Clients that see a 4.3 server ask for grouped notifications.
+	v2 := env.Must(t, 200, "GET", "/api/v2/notifications", alice.Token, nil).Map(t)
+	if groups := v2["notification_groups"].([]any); len(groups) != len(notes) ||
+		groups[0].(map[string]any)["status_id"] != notes[0]["id"] || len(v2["statuses"].([]any)) != len(notes) {
+		t.Fatalf("v2 notifications: %v", v2)
+	}
+	if body := string(env.Must(t, 200, "GET", "/api/v2/notifications", bob.Token, nil).Body); strings.Contains(body, "Customs") {
+		t.Error("bob sees the notice in /api/v2/notifications")
+	}
+
 	// Filters: mentions are the only type.
 	for q, want := range map[string]int{"?types[]=follow": 0, "?exclude_types[]=mention": 0, "?types[]=mention": len(notes),
 		"?limit=1": 1, "?account_id=" + bob.ID: 1} {
