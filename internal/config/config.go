@@ -24,6 +24,7 @@ type Config struct {
 	RootsKept          int           // membership: recent roots accepted
 	RateLimitScale     float64       // multiplies every rate limit (tests, load runs)
 	ShutdownTimeout    time.Duration // grace period for in-flight requests
+	TransparencyRanges bool          // show report counts under 10 as "0-9"
 	// Now is the clock for expiring OAuth codes; tests set it (nil: wall
 	// clock). It has no flag.
 	Now func() time.Time
@@ -52,6 +53,7 @@ func (c *Config) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.AllowPasswordGrant, "allow-password-grant", c.AllowPasswordGrant, "accept OAuth grant_type=password, for scripts and client-library tests (PUBLIUS_ALLOW_PASSWORD_GRANT)")
 	fs.BoolVar(&c.OpenRegistrations, "open-registrations", c.OpenRegistrations, "let anyone sign up through the API (PUBLIUS_OPEN_REGISTRATIONS)")
 	fs.IntVar(&c.RootsKept, "roots-kept", c.RootsKept, "membership proofs against any of the last K group roots are accepted (PUBLIUS_ROOTS_KEPT)")
+	fs.BoolVar(&c.TransparencyRanges, "transparency-ranges", c.TransparencyRanges, "show transparency-report counts under 10 as the range 0-9 (PUBLIUS_TRANSPARENCY_RANGES)")
 	fs.Float64Var(&c.RateLimitScale, "rate-limit-scale", c.RateLimitScale, "multiply every rate limit by this factor; 0 disables limits (PUBLIUS_RATE_LIMIT_SCALE)")
 }
 

@@ -93,13 +93,6 @@ type BadgeSource interface {
 	Badges(ctx context.Context, accountID string) ([]Badge, error)
 }
 
-// NotHeld is the fixed list of data Publius never stores (DESIGN.md).
-var NotHeld = []string{
-	"email address", "phone number", "IP addresses (sign-up, sign-in, session or posting)",
-	"user agents or device data", "sign-in and session times", "last-seen or last-connection time",
-	"direct messages", "which group member owns the account",
-}
-
 const pageSize = 200
 
 // Disclose collects everything st holds about accountID, including a deleted

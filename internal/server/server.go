@@ -16,6 +16,7 @@ import (
 
 	"publius/internal/account"
 	"publius/internal/api/mastodon"
+	"publius/internal/api/publius"
 	"publius/internal/api/response"
 	"publius/internal/config"
 	"publius/internal/ratelimit"
@@ -65,6 +66,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 	webUI := &web.Handler{Config: cfg, Store: st, Accounts: accounts, Codes: codes, Timelines: timelines,
 		Limiter: api.Limiter, Log: log}
 	webUI.Routes(s.mux)
+	publius.Mount(s.mux, s.OnStart, publius.Deps{Config: cfg, Store: st, Accounts: accounts, Timelines: timelines, Log: log})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := pingStore(r.Context(), st); err != nil {
 			response.Error(w, http.StatusServiceUnavailable, "store unavailable")

@@ -26,6 +26,8 @@ type Store interface {
 	Follows
 	OAuth
 	Secrets
+	Legal
+	Notifications
 	// Scrub makes deleted data unrecoverable from the backend's files (for
 	// SQLite: checkpoint and truncate the WAL after secure_delete).
 	Scrub(ctx context.Context) error

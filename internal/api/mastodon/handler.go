@@ -143,4 +143,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.accountRoutes(mux)
 	h.statusRoutes(mux)
 	h.instanceRoutes(mux)
+	h.notificationRoutes(mux)
 }
