@@ -26,6 +26,7 @@ type Store interface {
 	Follows
 	OAuth
 	Secrets
+	Membership
 	// Scrub makes deleted data unrecoverable from the backend's files (for
 	// SQLite: checkpoint and truncate the WAL after secure_delete).
 	Scrub(ctx context.Context) error
