@@ -16,6 +16,7 @@ import (
 
 	"publius/internal/account"
 	"publius/internal/api/mastodon"
+	"publius/internal/api/publius"
 	"publius/internal/api/response"
 	"publius/internal/config"
 	"publius/internal/ratelimit"
@@ -62,6 +63,9 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 	s := &Server{Config: cfg, Store: st, Accounts: accounts, Timelines: timelines, API: api, Log: log,
 		mux: http.NewServeMux()}
 	api.Routes(s.mux)
+	if err := publius.InstallMembership(ctx, s.mux, api); err != nil {
+		return nil, err
+	}
 	webUI := &web.Handler{Config: cfg, Store: st, Accounts: accounts, Codes: codes, Timelines: timelines,
 		Limiter: api.Limiter, Log: log}
 	webUI.Routes(s.mux)
