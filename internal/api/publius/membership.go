@@ -8,6 +8,8 @@ import (
 	"html"
 	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -31,6 +33,8 @@ type MembershipHandler struct {
 	Members  *membership.Service
 	Present  *mastodon.Presenter
 	Limiter  *ratelimit.Limiter
+	// ProvingKeyPath is the proving key file members download to prove.
+	ProvingKeyPath string
 }
 
 // InstallMembership loads the zk verifying key from the data directory (if
@@ -45,7 +49,8 @@ func InstallMembership(ctx context.Context, mux *http.ServeMux, api *mastodon.Ha
 		return fmt.Errorf("membership: %w", err)
 	}
 	h := &MembershipHandler{Store: api.Store, Accounts: api.Accounts, Present: api.Present, Limiter: api.Limiter,
-		Members: membership.NewService(api.Store, vk, api.Config.RootsKept, api.Timelines)}
+		Members:        membership.NewService(api.Store, vk, api.Config.RootsKept, api.Timelines),
+		ProvingKeyPath: filepath.Join(api.Config.DataDir, zk.ProvingKeyFile)}
 	h.hook()
 	h.Routes(mux)
 	return nil
@@ -55,6 +60,7 @@ func InstallMembership(ctx context.Context, mux *http.ServeMux, api *mastodon.Ha
 func (h *MembershipHandler) Routes(mux *http.ServeMux) {
 	const p = "/api/v1/publius"
 	mux.HandleFunc("GET "+p+"/zk", h.zkKey)
+	mux.HandleFunc("GET "+p+"/zk/proving_key", h.provingKey)
 	mux.HandleFunc("POST "+p+"/groups", h.auth("admin:write", h.createGroup))
 	mux.HandleFunc("GET "+p+"/groups", h.listGroups)
 	mux.HandleFunc("GET "+p+"/groups/{slug}", h.showGroup)
@@ -139,6 +145,23 @@ func (h *MembershipHandler) zkKey(w http.ResponseWriter, r *http.Request) {
 		"header":        vk.Header(),
 		"roots_kept":    h.Members.RootsKept(),
 	})
+}
+
+// provingKey serves the proving key file: members need it to prove on
+// their own devices. It is public, like the verifying key.
+func (h *MembershipHandler) provingKey(w http.ResponseWriter, r *http.Request) {
+	if _, err := h.Members.VerifyingKey(); err != nil {
+		fail(w, err)
+		return
+	}
+	f, err := os.Open(h.ProvingKeyPath)
+	if err != nil {
+		fail(w, membership.ErrNoKeys)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
 type groupForm struct {

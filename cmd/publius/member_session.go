@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// configDir is where the client keeps credentials, identities and cached
+// keys: $PUBLIUS_CONFIG_DIR, else the user config dir's "publius".
+func configDir() (string, error) {
+	if d := os.Getenv("PUBLIUS_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no config directory: %w (set PUBLIUS_CONFIG_DIR)", err)
+	}
+	return filepath.Join(d, "publius"), nil
+}
+
+// loadSession returns the saved server and access token: PUBLIUS_SERVER
+// and PUBLIUS_TOKEN, else credentials.json in configDir ({"server": ...,
+// "access_token": ...}).
+func loadSession() (server, token string, err error) {
+	server, token = os.Getenv("PUBLIUS_SERVER"), os.Getenv("PUBLIUS_TOKEN")
+	if server != "" && token != "" {
+		return strings.TrimSuffix(server, "/"), token, nil
+	}
+	dir, err := configDir()
+	if err != nil {
+		return "", "", err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "credentials.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", "", errors.New("not logged in: log in first, or pass --server and --token (or set PUBLIUS_SERVER and PUBLIUS_TOKEN)")
+	}
+	if err != nil {
+		return "", "", err
+	}
+	var c struct {
+		Server      string `json:"server"`
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return "", "", fmt.Errorf("credentials.json: %w", err)
+	}
+	if server == "" {
+		server = c.Server
+	}
+	if token == "" {
+		token = c.AccessToken
+	}
+	if server == "" || token == "" {
+		return "", "", errors.New("credentials.json lacks server or access_token")
+	}
+	return strings.TrimSuffix(server, "/"), token, nil
+}
+
+// sessionFlags adds --server and --token to a client command.
+func sessionFlags(cmd *cobra.Command) {
+	cmd.Flags().String("server", "", "server URL (default: saved login or PUBLIUS_SERVER)")
+	cmd.Flags().String("token", "", "access token (default: saved login or PUBLIUS_TOKEN)")
+}
+
+// session returns a client for the command's --server/--token, falling
+// back to loadSession.
+func session(cmd *cobra.Command) (*apiClient, error) {
+	server, _ := cmd.Flags().GetString("server")
+	token, _ := cmd.Flags().GetString("token")
+	if server == "" || token == "" {
+		s, t, err := loadSession()
+		if err != nil {
+			return nil, err
+		}
+		if server == "" {
+			server = s
+		}
+		if token == "" {
+			token = t
+		}
+	}
+	return newAPIClient(server, token), nil
+}
+
+// apiClient is a minimal JSON client for the Publius and Mastodon APIs.
+type apiClient struct {
+	server string
+	token  string
+	http   *http.Client
+}
+
+func newAPIClient(server, token string) *apiClient {
+	return &apiClient{server: strings.TrimSuffix(server, "/"), token: token, http: &http.Client{Timeout: 2 * time.Minute}}
+}
+
+// apiError is a non-2xx answer.
+type apiError struct {
+	Status  int
+	Message string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("server answered %d: %s", e.Status, e.Message) }
+
+// do sends body as JSON and decodes a JSON answer into out (if non-nil).
+func (c *apiClient) do(ctx context.Context, method, path string, body, out any) error {
+	raw, err := c.raw(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("%s %s: unexpected answer: %w", method, path, err)
+	}
+	return nil
+}
+
+func (c *apiClient) raw(ctx context.Context, method, path string, body any) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.server+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<29))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(data, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(string(data))
+		}
+		return nil, &apiError{Status: resp.StatusCode, Message: e.Error}
+	}
+	return data, nil
+}
