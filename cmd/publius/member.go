@@ -358,19 +358,24 @@ func keysFrom(ctx context.Context, c *apiClient) (*zk.ProvingKey, *zk.VerifyingK
 	if err != nil {
 		return nil, nil, err
 	}
-	cache := filepath.Join(dir, "zk", vk.Fingerprint()+".proving.key")
-	b, err := os.ReadFile(cache)
+	// The cache holds the key uncompressed (fast to load), written only
+	// after a fully checked decode of the downloaded file.
+	cache := filepath.Join(dir, "zk", vk.Fingerprint()+".proving.raw")
+	if b, err := os.ReadFile(cache); err == nil {
+		if pk, err := zk.DecodeProvingKeyRaw(b); err == nil {
+			return pk, vk, nil
+		}
+	}
+	b, err := c.raw(ctx, "GET", "/api/v1/publius/zk/proving_key", nil)
 	if err != nil {
-		if b, err = c.raw(ctx, "GET", "/api/v1/publius/zk/proving_key", nil); err != nil {
-			return nil, nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(cache), 0o700); err == nil {
-			os.WriteFile(cache, b, 0o600) // a cache: failing to write it only costs a download
-		}
+		return nil, nil, err
 	}
 	pk, err := zk.DecodeProvingKey(b)
 	if err != nil {
 		return nil, nil, err
+	}
+	if raw, err := pk.MarshalRaw(); err == nil && os.MkdirAll(filepath.Dir(cache), 0o700) == nil {
+		os.WriteFile(cache, raw, 0o600) // failing to cache only costs a download next time
 	}
 	return pk, vk, nil
 }

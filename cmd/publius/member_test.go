@@ -20,7 +20,7 @@ var memberKeys = sync.OnceValues(func() ([2]any, error) {
 })
 
 // runCLI runs publius in-process with args.
-func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
+func runCLI(t testing.TB, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	root := newRootCommand()
 	var out, errOut bytes.Buffer
@@ -31,7 +31,7 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	return out.String(), errOut.String(), err
 }
 
-func mustCLI(t *testing.T, args ...string) string {
+func mustCLI(t testing.TB, args ...string) string {
 	t.Helper()
 	out, errOut, err := runCLI(t, args...)
 	if err != nil {
