@@ -47,6 +47,9 @@ type Membership interface {
 	// Roots lists the group's root history newest first: at most limit
 	// entries with Seq < before (before <= 0: from the newest).
 	Roots(ctx context.Context, groupID string, before int64, limit int) ([]Root, error)
+	// RootsSince lists up to limit history entries with Seq > after, oldest
+	// first: the changes a node with a tree at version after must replay.
+	RootsSince(ctx context.Context, groupID string, after int64, limit int) ([]Root, error)
 	// FindRoot returns the newest history entry holding root among
 	// those with Seq > after; ErrNotFound when there is none. With after =
 	// version-K it answers "is root among the last K roots".
@@ -101,6 +104,7 @@ type LeafChange struct {
 // against it.
 type Root struct {
 	Seq       int64
+	Index     uint64 // the leaf whose change produced this root
 	Root      []byte
 	Size      int64
 	CreatedOn time.Time // day only

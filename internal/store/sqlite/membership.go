@@ -234,13 +234,13 @@ func (db *DB) changeLeaf(ctx context.Context, c store.LeafChange, apply func(tx 
 		if delta > 0 {
 			added = 1
 		}
-		root = store.Root{Seq: version + 1, Root: c.Root, Size: members + delta, CreatedOn: parseDay(today())}
+		root = store.Root{Seq: version + 1, Index: c.Index, Root: c.Root, Size: members + delta, CreatedOn: parseDay(today())}
 		if _, err := tx.ExecContext(ctx, `UPDATE membership_groups SET leaf_count = ?, member_count = ?, version = ? WHERE id = ?`,
 			leafCount+added, root.Size, root.Seq, g); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO membership_roots (group_id, seq, root, size, created_on) VALUES (?, ?, ?, ?, ?)`,
-			g, root.Seq, root.Root, root.Size, today())
+		_, err = tx.ExecContext(ctx, `INSERT INTO membership_roots (group_id, seq, leaf_idx, root, size, created_on)
+			VALUES (?, ?, ?, ?, ?, ?)`, g, root.Seq, int64(c.Index), root.Root, root.Size, today())
 		return err
 	})
 	if err != nil {
@@ -257,7 +257,7 @@ func scanRoot(row interface{ Scan(...any) error }) (store.Root, error) {
 		r   store.Root
 		day string
 	)
-	err := row.Scan(&r.Seq, &r.Root, &r.Size, &day)
+	err := row.Scan(&r.Seq, &r.Index, &r.Root, &r.Size, &day)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, store.ErrNotFound
 	}
@@ -277,10 +277,33 @@ func (db *DB) Roots(ctx context.Context, groupID string, before int64, limit int
 	if before <= 0 {
 		before = 1 << 62
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, root, size, created_on FROM membership_roots
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots
 		WHERE group_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, g, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: roots: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Root
+	for rows.Next() {
+		r, err := scanRoot(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RootsSince implements store.Membership.
+func (db *DB) RootsSince(ctx context.Context, groupID string, after int64, limit int) ([]store.Root, error) {
+	g, ok := parseID(groupID)
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots
+		WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?`, g, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: roots since: %w", err)
 	}
 	defer rows.Close()
 	var out []store.Root
@@ -300,7 +323,7 @@ func (db *DB) FindRoot(ctx context.Context, groupID string, root []byte, after i
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	r, err := scanRoot(db.read.QueryRowContext(ctx, `SELECT seq, root, size, created_on FROM membership_roots
+	r, err := scanRoot(db.read.QueryRowContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots
 		WHERE group_id = ? AND root = ? AND seq > ? ORDER BY seq DESC LIMIT 1`, g, root, after))
 	if err != nil {
 		return nil, err

@@ -30,10 +30,12 @@ CREATE TABLE membership_leaves (
 CREATE UNIQUE INDEX membership_leaves_commitment ON membership_leaves (group_id, commitment)
     WHERE commitment IS NOT NULL;
 
--- Every root the tree has had; seq is the group's version after the change.
+-- Every root the tree has had; seq is the group's version after the change
+-- of leaf leaf_idx (nodes replay changes from here instead of reloading).
 CREATE TABLE membership_roots (
     group_id   INTEGER NOT NULL REFERENCES membership_groups (id) ON DELETE CASCADE,
     seq        INTEGER NOT NULL,
+    leaf_idx   INTEGER NOT NULL,
     root       BLOB    NOT NULL CHECK (length(root) = 32),
     size       INTEGER NOT NULL,
     created_on TEXT    NOT NULL CHECK (length(created_on) = 10),
