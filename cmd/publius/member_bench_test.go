@@ -79,7 +79,7 @@ func BenchmarkBadgeClaim100k(b *testing.B) {
 	root := tree.Root()
 	rb := root.Bytes()
 	tx.Exec(`UPDATE membership_groups SET leaf_count = ?1, member_count = ?1, version = 1 WHERE id = ?2`, n, g.ID)
-	if _, err := tx.Exec(`INSERT INTO membership_roots (group_id, seq, root, size, created_on) VALUES (?, 1, ?, ?, '2026-01-01')`, g.ID, rb[:], n); err != nil {
+	if _, err := tx.Exec(`INSERT INTO membership_roots (group_id, seq, leaf_idx, root, size, created_on) VALUES (?, 1, ?, ?, ?, '2026-01-01')`, g.ID, n-1, rb[:], n); err != nil {
 		b.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -25,9 +25,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"publius/internal/membership/merkle"
@@ -266,20 +268,20 @@ func (s *Service) AddMember(ctx context.Context, caller *store.Account, slug, co
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	cb := c.Bytes()
-	return s.change(ctx, g, func(gt *groupTree) (store.LeafChange, error) {
+	return s.change(ctx, g, func(gt *groupTree) (store.LeafChange, func(), error) {
 		if _, err := s.store.LeafIndex(ctx, g.ID, cb[:]); err == nil {
-			return store.LeafChange{}, ErrDuplicate
+			return store.LeafChange{}, nil, ErrDuplicate
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return store.LeafChange{}, err
+			return store.LeafChange{}, nil, err
 		}
 		idx, err := gt.tree.Append(c)
 		if errors.Is(err, merkle.ErrFull) {
-			return store.LeafChange{}, ErrFull
+			return store.LeafChange{}, nil, ErrFull
 		}
 		if err != nil {
-			return store.LeafChange{}, err
+			return store.LeafChange{}, nil, err
 		}
-		return store.LeafChange{Index: idx, Commitment: cb[:]}, nil
+		return store.LeafChange{Index: idx, Commitment: cb[:]}, nil, nil
 	}, s.store.AppendLeaf)
 }
 
@@ -293,36 +295,41 @@ func (s *Service) RemoveMember(ctx context.Context, caller *store.Account, slug 
 	if err := s.mayEdit(ctx, caller, g); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, g, func(gt *groupTree) (store.LeafChange, error) {
+	return s.change(ctx, g, func(gt *groupTree) (store.LeafChange, func(), error) {
 		if index >= gt.tree.Len() {
-			return store.LeafChange{}, store.ErrNotFound
+			return store.LeafChange{}, nil, store.ErrNotFound
 		}
-		if leaf := gt.tree.Leaf(index); leaf.IsZero() {
-			return store.LeafChange{}, store.ErrNotFound
+		prev := gt.tree.Leaf(index)
+		if prev.IsZero() {
+			return store.LeafChange{}, nil, store.ErrNotFound
 		}
 		if err := gt.tree.Set(index, zk.Element{}); err != nil {
-			return store.LeafChange{}, err
+			return store.LeafChange{}, nil, err
 		}
-		return store.LeafChange{Index: index}, nil
+		undo := func() { gt.tree.Set(index, prev) }
+		return store.LeafChange{Index: index}, undo, nil
 	}, s.store.RemoveLeaf)
 }
 
-// change applies edit to the group's loaded tree and persists it with the
-// new root. On any failure after edit touched the tree, the tree is
-// dropped and reloaded on next use; a stale tree is reloaded and the
-// change retried once.
+// maxAttempts bounds retries when other nodes keep changing a group.
+const maxAttempts = 20
+
+// change brings the group's tree up to the stored version, applies edit
+// and persists it with the new root. If persisting fails after edit
+// touched the tree, the tree is dropped and reloaded on next use; when
+// another node won the race (store.ErrStale) the change is retried.
 func (s *Service) change(ctx context.Context, g *store.Group,
-	edit func(*groupTree) (store.LeafChange, error),
+	edit func(*groupTree) (store.LeafChange, func(), error),
 	persist func(context.Context, store.LeafChange) (*store.Root, error)) (*Change, error) {
 	gt := s.treeOf(g.ID)
 	gt.mu.Lock()
 	defer gt.mu.Unlock()
-	for attempt := 0; ; attempt++ {
-		if err := gt.load(ctx, s.store, g.Slug); err != nil {
+	for attempt := 1; ; attempt++ {
+		if err := gt.sync(ctx, s.store, g.Slug); err != nil {
 			return nil, err
 		}
 		before := gt.tree.Len()
-		lc, err := edit(gt)
+		lc, undo, err := edit(gt)
 		if err != nil {
 			if gt.tree.Len() != before {
 				gt.tree = nil
@@ -333,11 +340,20 @@ func (s *Service) change(ctx context.Context, g *store.Group,
 		rb := root.Bytes()
 		lc.GroupID, lc.Version, lc.Root = g.ID, gt.version, rb[:]
 		r, err := persist(ctx, lc)
+		if errors.Is(err, store.ErrStale) && attempt < maxAttempts {
+			// Another node changed the group first. Undo a removal; a
+			// tentative append is overwritten when sync replays the other
+			// node's changes, and sync's root check reloads the tree if not.
+			if undo != nil {
+				undo()
+			}
+			// The winner goes straight on to its next change; a random
+			// pause keeps this node from losing every race after it.
+			time.Sleep(time.Duration(rand.Int64N(int64(attempt) * int64(time.Millisecond))))
+			continue
+		}
 		if err != nil {
 			gt.tree = nil
-			if errors.Is(err, store.ErrStale) && attempt == 0 {
-				continue
-			}
 			if errors.Is(err, store.ErrConflict) {
 				return nil, ErrDuplicate
 			}
@@ -362,14 +378,76 @@ func (s *Service) treeOf(groupID string) *groupTree {
 // LoadPage is how many leaves one store query reads while loading a tree.
 const LoadPage = 16384
 
-// load reads the group's leaves into a tree unless one is loaded. The
-// version is read before the leaves: if a write slips in between, the
-// tree is newer than its version says and the next persist fails with
-// ErrStale, which reloads it.
-func (gt *groupTree) load(ctx context.Context, st store.Store, slug string) error {
+// sync loads the tree, or brings a loaded one up to the stored version by
+// replaying the changes other nodes made (O(depth) each) and checking the
+// resulting root; anything inconsistent falls back to a full reload.
+func (gt *groupTree) sync(ctx context.Context, st store.Store, slug string) error {
 	if gt.tree != nil {
-		return nil
+		g, err := st.GroupBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if g.Version == gt.version {
+			return nil
+		}
+		if gt.catchUp(ctx, st, g) == nil {
+			return nil
+		}
+		gt.tree = nil
 	}
+	return gt.load(ctx, st, slug)
+}
+
+// catchUp replays the changes after gt.version.
+func (gt *groupTree) catchUp(ctx context.Context, st store.Store, g *store.Group) error {
+	changes, err := st.RootsSince(ctx, g.ID, gt.version, 1000)
+	if err != nil {
+		return err
+	}
+	if len(changes) == 0 || len(changes) == 1000 {
+		return errors.New("membership: too far behind to replay")
+	}
+	for _, c := range changes {
+		page, err := st.Leaves(ctx, g.ID, c.Index, 1)
+		if err != nil {
+			return err
+		}
+		if len(page) != 1 || page[0].Index != c.Index {
+			return fmt.Errorf("membership: leaf %d missing", c.Index)
+		}
+		var e zk.Element
+		if page[0].Commitment != nil {
+			if err := e.SetBytesCanonical(page[0].Commitment); err != nil {
+				return err
+			}
+		}
+		switch n := gt.tree.Len(); {
+		case c.Index == n:
+			_, err = gt.tree.Append(e)
+		case c.Index < n:
+			err = gt.tree.Set(c.Index, e)
+		default:
+			err = fmt.Errorf("membership: change at leaf %d beyond %d", c.Index, n)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	// Leaves read now may already be newer than the last change listed; the
+	// root check catches that (and the caller reloads).
+	last := changes[len(changes)-1]
+	root := gt.tree.Root()
+	if rb := root.Bytes(); string(rb[:]) != string(last.Root) {
+		return errors.New("membership: replayed root differs")
+	}
+	gt.version = last.Seq
+	return nil
+}
+
+// load reads the group's leaves into a new tree. The version is read
+// before the leaves: if a write slips in between, the tree is newer than
+// its version says and the next persist fails with ErrStale, which reloads.
+func (gt *groupTree) load(ctx context.Context, st store.Store, slug string) error {
 	g, err := st.GroupBySlug(ctx, slug)
 	if err != nil {
 		return err
@@ -414,7 +492,7 @@ func (s *Service) Preload(ctx context.Context, slug string) error {
 	gt := s.treeOf(g.ID)
 	gt.mu.Lock()
 	defer gt.mu.Unlock()
-	return gt.load(ctx, s.store, slug)
+	return gt.sync(ctx, s.store, slug)
 }
 
 // MaxLeavesPage is the most leaves one Leaves call returns.

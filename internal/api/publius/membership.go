@@ -110,6 +110,8 @@ func fail(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, membership.ErrNoKeys):
 		response.Error(w, http.StatusServiceUnavailable, err.Error())
+	case errors.Is(err, store.ErrStale):
+		response.Error(w, http.StatusServiceUnavailable, "the group is changing too fast right now; try again")
 	case errors.Is(err, store.ErrNotFound):
 		response.NotFound(w)
 	case errors.Is(err, request.ErrBadBody):
