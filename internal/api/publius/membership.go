@@ -442,6 +442,10 @@ func (h *MembershipHandler) claimBadge(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	if ok, wait := h.Limiter.Allow(ratelimit.Post, me(r).ID); !ok {
+		response.TooManyRequests(w, wait) // each claim costs a proof verification
+		return
+	}
 	b, err := h.Members.ClaimBadge(r.Context(), me(r), r.PathValue("slug"), f.input())
 	if err != nil {
 		fail(w, err)
