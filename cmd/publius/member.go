@@ -266,26 +266,27 @@ type membershipWitness struct {
 	root  publius.RootJSON
 }
 
-// syncLeaves downloads all of a group's leaves, page by page.
+// syncLeaves downloads all of a group's leaves, page by page, in the
+// compact binary form.
 func syncLeaves(ctx context.Context, c *apiClient, slug string) ([]zk.Element, error) {
 	var out []zk.Element
 	for {
-		var page publius.LeavesJSON
-		if err := c.do(ctx, "GET", fmt.Sprintf("/api/v1/publius/groups/%s/leaves?from=%d&limit=%d",
-			url.PathEscape(slug), len(out), membership.MaxLeavesPage), nil, &page); err != nil {
+		body, err := c.rawAccept(ctx, fmt.Sprintf("/api/v1/publius/groups/%s/leaves?from=%d&limit=%d",
+			url.PathEscape(slug), len(out), membership.MaxLeavesPage), publius.LeavesBinary)
+		if err != nil {
 			return nil, err
 		}
-		if out == nil {
-			out = make([]zk.Element, 0, page.LeafCount)
+		if len(body)%32 != 0 || len(body) > 32*membership.MaxLeavesPage {
+			return nil, fmt.Errorf("leaves page of %d bytes is malformed", len(body))
 		}
-		for _, s := range page.Leaves {
-			e, err := zk.DecodeElement(s)
-			if err != nil {
+		for i := 0; i < len(body); i += 32 {
+			var e zk.Element
+			if err := e.SetBytesCanonical(body[i : i+32]); err != nil {
 				return nil, fmt.Errorf("leaf %d: %w", len(out), err)
 			}
 			out = append(out, e)
 		}
-		if len(page.Leaves) < membership.MaxLeavesPage {
+		if len(body) < 32*membership.MaxLeavesPage {
 			return out, nil
 		}
 	}

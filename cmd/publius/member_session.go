@@ -127,7 +127,16 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 	return nil
 }
 
+// rawAccept GETs path asking for the media type accept.
+func (c *apiClient) rawAccept(ctx context.Context, path, accept string) ([]byte, error) {
+	return c.send(ctx, "GET", path, nil, accept)
+}
+
 func (c *apiClient) raw(ctx context.Context, method, path string, body any) ([]byte, error) {
+	return c.send(ctx, method, path, body, "")
+}
+
+func (c *apiClient) send(ctx context.Context, method, path string, body any, accept string) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -145,6 +154,9 @@ func (c *apiClient) raw(ctx context.Context, method, path string, body any) ([]b
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -385,12 +385,34 @@ func (h *MembershipHandler) leaves(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	if r.Header.Get("Accept") == LeavesBinary {
+		writeLeavesBinary(w, g, list)
+		return
+	}
 	out := LeavesJSON{From: from, Leaves: make([]string, len(list)), Next: from + uint64(len(list)),
 		LeafCount: g.LeafCount, Version: g.Version}
 	for i, l := range list {
 		out.Leaves[i] = zk.EncodeElement(l)
 	}
 	response.OK(w, out)
+}
+
+// LeavesBinary is the Accept value for the compact leaves form: the
+// leaves' 32-byte big-endian encodings back to back, with the group's leaf
+// count and version in the Publius-Leaf-Count and Publius-Version headers.
+// It is about three times smaller than JSON and needs no parsing.
+const LeavesBinary = "application/vnd.publius.leaves"
+
+func writeLeavesBinary(w http.ResponseWriter, g *store.Group, list []zk.Element) {
+	body := make([]byte, 0, 32*len(list))
+	for i := range list {
+		b := list[i].Bytes()
+		body = append(body, b[:]...)
+	}
+	w.Header().Set("Content-Type", LeavesBinary)
+	w.Header().Set("Publius-Leaf-Count", strconv.FormatUint(g.LeafCount, 10))
+	w.Header().Set("Publius-Version", strconv.FormatInt(g.Version, 10))
+	w.Write(body)
 }
 
 func (h *MembershipHandler) roots(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"publius/internal/api/publius"
 	"publius/internal/config"
 	"publius/internal/membership"
 	"publius/internal/membership/merkle"
@@ -352,6 +353,14 @@ func TestLeavesAndRoots(t *testing.T) {
 	f.env.Must(t, 200, "GET", "/api/v1/publius/groups/agency/leaves?from=1&limit=3", "", nil).JSON(t, &page)
 	if page.From != 1 || page.Next != 4 || len(page.Leaves) != 3 || page.Leaves[0] != zk.EncodeElement(f.members[1].Commitment()) {
 		t.Fatalf("page %+v", page)
+	}
+	bin := f.env.Must(t, 200, "GET", "/api/v1/publius/groups/agency/leaves?from=1&limit=3", "", nil, "Accept", publius.LeavesBinary)
+	if len(bin.Body) != 3*32 || bin.Header.Get("Publius-Leaf-Count") != "5" || bin.Header.Get("Publius-Version") != "5" {
+		t.Fatalf("binary page: %d bytes, headers %v", len(bin.Body), bin.Header)
+	}
+	c1 := f.members[1].Commitment()
+	if c := c1.Bytes(); string(bin.Body[:32]) != string(c[:]) {
+		t.Fatal("binary page starts with the wrong leaf")
 	}
 	mustReject(t, f.env.Do(t, "GET", "/api/v1/publius/groups/agency/leaves?from=-1", "", nil), 422, "leaf number")
 	mustReject(t, f.env.Do(t, "GET", "/api/v1/publius/groups/agency/leaves?limit=x", "", nil), 422, "limit")
