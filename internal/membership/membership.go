@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -452,7 +453,8 @@ func (gt *groupTree) load(ctx context.Context, st store.Store, slug string) erro
 	if err != nil {
 		return err
 	}
-	leaves := make([]zk.Element, 0, g.LeafCount)
+	// Room to grow, so the first appends do not copy the whole slice.
+	leaves := make([]zk.Element, 0, min(g.LeafCount+g.LeafCount/8+1024, 1<<zk.Depth))
 	for {
 		page, err := st.Leaves(ctx, g.ID, uint64(len(leaves)), LoadPage)
 		if err != nil {
@@ -479,6 +481,11 @@ func (gt *groupTree) load(ctx context.Context, st store.Store, slug string) erro
 		return err
 	}
 	gt.tree, gt.version = t, g.Version
+	if len(leaves) > 1<<16 {
+		// Loading a big group leaves tens of MB of garbage (row buffers);
+		// hand it back to the OS now rather than at the GC's leisure.
+		debug.FreeOSMemory()
+	}
 	return nil
 }
 
