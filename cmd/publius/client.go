@@ -222,16 +222,28 @@ func newWhoamiCommand() *cobra.Command {
 const maxPostInput = 1 << 20
 
 func newPostCommand() *cobra.Command {
-	var visibility, spoiler, replyTo string
+	var visibility, spoiler, replyTo, group string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "post [TEXT | -]",
 		Short: "Publish a post (the text from standard input when none is given or it is -)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: "Publish a post. With --as-member GROUP the post carries a zero-knowledge proof, bound to your\n" +
+			"account and the exact text, that its author is one of GROUP's members (without saying which);\n" +
+			"anyone can check it with `publius verify POST-URL`.",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch visibility {
 			case "", "public", "unlisted", "private", "direct":
 			default:
 				return fmt.Errorf("--visibility must be public, unlisted, private or direct, not %q", visibility)
+			}
+			if group != "" {
+				text, err := postText(cmd, args)
+				if err != nil {
+					return err
+				}
+				return postAsMember(cmd, group, force, map[string]any{"status": text, "visibility": visibility,
+					"spoiler_text": spoiler, "in_reply_to_id": replyTo})
 			}
 			s, err := loggedIn()
 			if err != nil {
@@ -253,6 +265,9 @@ func newPostCommand() *cobra.Command {
 	cmd.Flags().StringVar(&visibility, "visibility", "", "public, unlisted, private or direct (default: the account's)")
 	cmd.Flags().StringVar(&spoiler, "spoiler", "", "content warning shown before the text")
 	cmd.Flags().StringVar(&replyTo, "reply-to", "", "ID of the post this one answers")
+	cmd.Flags().StringVar(&group, "as-member", "", "sign the post with a proof of membership in this group (Publius servers)")
+	cmd.Flags().BoolVar(&force, "force", false, "with --as-member: post even if the group's anonymity set is below 10")
+	identityFlag(cmd)
 	return cmd
 }
 

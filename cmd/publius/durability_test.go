@@ -139,13 +139,13 @@ func TestDurabilityKill9(t *testing.T) {
 }
 
 // publius is one running `publius serve` process.
-type publius struct {
+type serverProcess struct {
 	cmd *exec.Cmd
 	url string
 	out *bytes.Buffer
 }
 
-func startPublius(t *testing.T, bin, data string) *publius {
+func startPublius(t *testing.T, bin, data string) *serverProcess {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -153,7 +153,7 @@ func startPublius(t *testing.T, bin, data string) *publius {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	p := &publius{url: "http://" + addr, out: &bytes.Buffer{}}
+	p := &serverProcess{url: "http://" + addr, out: &bytes.Buffer{}}
 	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data, "--allow-password-grant", "--rate-limit-scale", "0")
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
@@ -177,7 +177,7 @@ func startPublius(t *testing.T, bin, data string) *publius {
 }
 
 // kill sends SIGKILL: no shutdown hook, no deferred Close, no final checkpoint.
-func (p *publius) kill(t *testing.T) {
+func (p *serverProcess) kill(t *testing.T) {
 	if p.cmd.ProcessState != nil {
 		return
 	}
@@ -205,7 +205,7 @@ func post(hc *http.Client, base, token, text string) (int, []byte, error) {
 }
 
 // do sends one request and decodes a JSON object, failing unless 200.
-func (p *publius) do(t *testing.T, method, path, token string, body any) map[string]any {
+func (p *serverProcess) do(t *testing.T, method, path, token string, body any) map[string]any {
 	t.Helper()
 	code, b := p.raw(t, method, path, token, body)
 	if code != http.StatusOK {
@@ -218,7 +218,7 @@ func (p *publius) do(t *testing.T, method, path, token string, body any) map[str
 	return m
 }
 
-func (p *publius) raw(t *testing.T, method, path, token string, body any) (int, []byte) {
+func (p *serverProcess) raw(t *testing.T, method, path, token string, body any) (int, []byte) {
 	t.Helper()
 	var rd io.Reader
 	ctype := ""
@@ -253,7 +253,7 @@ func (p *publius) raw(t *testing.T, method, path, token string, body any) (int, 
 }
 
 // checkStatuses fetches every acknowledged status, 8 at a time.
-func (p *publius) checkStatuses(t *testing.T, token string, want map[string]string) {
+func (p *serverProcess) checkStatuses(t *testing.T, token string, want map[string]string) {
 	t.Helper()
 	ids := make(chan string)
 	var wg sync.WaitGroup
@@ -287,7 +287,7 @@ func (p *publius) checkStatuses(t *testing.T, token string, want map[string]stri
 
 // checkCounts compares each account's statuses_count with its statuses as
 // listed, and their sum with the instance's status count.
-func (p *publius) checkCounts(t *testing.T, accountIDs []string) {
+func (p *serverProcess) checkCounts(t *testing.T, accountIDs []string) {
 	t.Helper()
 	var sum int64
 	for _, id := range accountIDs {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -37,6 +38,9 @@ func newServeCommand() *cobra.Command {
 }
 
 func runServer(ctx context.Context, cfg config.Config) error {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && cfg.MemoryLimitMiB > 0 {
+		debug.SetMemoryLimit(cfg.MemoryLimitMiB << 20)
+	}
 	st, err := server.OpenStore(ctx, cfg)
 	if err != nil {
 		return err

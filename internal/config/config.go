@@ -23,6 +23,7 @@ type Config struct {
 	OpenRegistrations  bool
 	RootsKept          int           // membership: recent roots accepted
 	RateLimitScale     float64       // multiplies every rate limit (tests, load runs)
+	MemoryLimitMiB     int64         // soft Go memory limit; 0: none (GOMEMLIMIT wins)
 	ShutdownTimeout    time.Duration // grace period for in-flight requests
 	TransparencyRanges bool          // show report counts under 10 as "0-9"
 	// Now is the clock for expiring OAuth codes; tests set it (nil: wall
@@ -40,6 +41,7 @@ func Default() Config {
 		OpenRegistrations: true,
 		RootsKept:         64,
 		RateLimitScale:    1,
+		MemoryLimitMiB:    100,
 		ShutdownTimeout:   10 * time.Second,
 	}
 }
@@ -54,6 +56,7 @@ func (c *Config) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.OpenRegistrations, "open-registrations", c.OpenRegistrations, "let anyone sign up through the API (PUBLIUS_OPEN_REGISTRATIONS)")
 	fs.IntVar(&c.RootsKept, "roots-kept", c.RootsKept, "membership proofs against any of the last K group roots are accepted (PUBLIUS_ROOTS_KEPT)")
 	fs.BoolVar(&c.TransparencyRanges, "transparency-ranges", c.TransparencyRanges, "show transparency-report counts under 10 as the range 0-9 (PUBLIUS_TRANSPARENCY_RANGES)")
+	fs.Int64Var(&c.MemoryLimitMiB, "memory-limit", c.MemoryLimitMiB, "soft memory limit in MiB for the Go heap, so the GC does not let it double; 0 for none; GOMEMLIMIT overrides (PUBLIUS_MEMORY_LIMIT)")
 	fs.Float64Var(&c.RateLimitScale, "rate-limit-scale", c.RateLimitScale, "multiply every rate limit by this factor; 0 disables limits (PUBLIUS_RATE_LIMIT_SCALE)")
 }
 
@@ -96,6 +99,9 @@ func (c *Config) Validate() error {
 	c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
 	if c.RootsKept < 1 {
 		return fmt.Errorf("config: --roots-kept must be at least 1")
+	}
+	if c.MemoryLimitMiB < 0 {
+		return fmt.Errorf("config: --memory-limit must not be negative")
 	}
 	if c.RateLimitScale < 0 {
 		return fmt.Errorf("config: --rate-limit-scale must not be negative")

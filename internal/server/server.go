@@ -63,6 +63,9 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 	s := &Server{Config: cfg, Store: st, Accounts: accounts, Timelines: timelines, API: api, Log: log,
 		mux: http.NewServeMux()}
 	api.Routes(s.mux)
+	if err := publius.InstallMembership(ctx, s.mux, api); err != nil {
+		return nil, err
+	}
 	webUI := &web.Handler{Config: cfg, Store: st, Accounts: accounts, Codes: codes, Timelines: timelines,
 		Limiter: api.Limiter, Log: log}
 	webUI.Routes(s.mux)

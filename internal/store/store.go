@@ -28,6 +28,7 @@ type Store interface {
 	Secrets
 	Legal
 	Notifications
+	Membership
 	// Scrub makes deleted data unrecoverable from the backend's files (for
 	// SQLite: checkpoint and truncate the WAL after secure_delete).
 	Scrub(ctx context.Context) error

@@ -19,6 +19,7 @@ import (
 	"publius/internal/api/response"
 	"publius/internal/config"
 	"publius/internal/legal"
+	"publius/internal/membership"
 	"publius/internal/store"
 	"publius/internal/timeline"
 )
@@ -136,7 +137,7 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, dst any) error {
 	return nil
 }
 
-// fail maps a capability error to an API error.
+// fail maps a capability error (legal registry, membership) to an API error.
 func fail(w http.ResponseWriter, err error) {
 	var maxErr *http.MaxBytesError
 	switch {
@@ -144,10 +145,22 @@ func fail(w http.ResponseWriter, err error) {
 		response.NotFound(w)
 	case errors.Is(err, request.ErrBadBody):
 		response.BadRequest(w, err.Error())
-	case errors.Is(err, legal.ErrInvalid), errors.Is(err, errUnknownField):
-		response.Unprocessable(w, err.Error())
 	case errors.As(err, &maxErr):
 		response.Error(w, http.StatusRequestEntityTooLarge, "Request body too large")
+	case errors.Is(err, membership.ErrNoKeys):
+		response.Error(w, http.StatusServiceUnavailable, err.Error())
+	case errors.Is(err, store.ErrStale):
+		response.Error(w, http.StatusServiceUnavailable, "the group is changing too fast right now; try again")
+	case errors.Is(err, membership.ErrForbidden), errors.Is(err, timeline.ErrForbidden):
+		response.Forbidden(w, err.Error())
+	case errors.Is(err, membership.ErrDuplicate), errors.Is(err, membership.ErrNullifierUsed),
+		errors.Is(err, membership.ErrAlreadyBadged):
+		response.Conflict(w, err.Error())
+	case errors.Is(err, legal.ErrInvalid), errors.Is(err, errUnknownField),
+		errors.Is(err, membership.ErrInvalid), errors.Is(err, membership.ErrInvalidProof),
+		errors.Is(err, membership.ErrUnknownRoot), errors.Is(err, membership.ErrFull),
+		errors.Is(err, timeline.ErrInvalidStatus), errors.Is(err, timeline.ErrDirectUnsupported):
+		response.Unprocessable(w, err.Error())
 	default:
 		response.ServerError(w, err)
 	}

@@ -222,6 +222,9 @@ func (db *DB) DeleteAccount(ctx context.Context, id string) error {
 			`DELETE FROM statuses WHERE account_id = ?1`,
 			`DELETE FROM idempotency_keys WHERE account_id = ?1`,
 			`DELETE FROM tokens WHERE account_id = ?1`,
+			// Badges would keep linking a member's nullifier to the account.
+			`DELETE FROM membership_badges WHERE account_id = ?1`,
+			`DELETE FROM membership_verifiers WHERE account_id = ?1`,
 			`UPDATE accounts SET display_name = '', note = '', fields = '[]', hide_collections = 0,
 				bot = 0, admin = 0, passphrase_hash = '', deleted = 1, followers_count = 0,
 				following_count = 0, statuses_count = 0, last_status_id = 0 WHERE id = ?1`,
