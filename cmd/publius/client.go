@@ -38,9 +38,25 @@ type session struct {
 }
 
 func loggedIn() (*session, error) {
-	creds, err := loadCredentials()
-	if err != nil {
-		return nil, err
+	return loggedInAs(nil)
+}
+
+// loggedInAs is loggedIn, but the command's --server and --token (where it
+// has them and both are given) take the place of the saved login.
+func loggedInAs(cmd *cobra.Command) (*session, error) {
+	var creds *credentials
+	if cmd != nil {
+		server, _ := cmd.Flags().GetString("server")
+		token, _ := cmd.Flags().GetString("token")
+		if server != "" && token != "" {
+			creds = &credentials{Server: server, AccessToken: token}
+		}
+	}
+	if creds == nil {
+		var err error
+		if creds, err = loadCredentials(); err != nil {
+			return nil, err
+		}
 	}
 	c, err := client.New(creds.Server, creds.AccessToken)
 	if err != nil {
@@ -245,7 +261,7 @@ func newPostCommand() *cobra.Command {
 				return postAsMember(cmd, group, force, map[string]any{"status": text, "visibility": visibility,
 					"spoiler_text": spoiler, "in_reply_to_id": replyTo})
 			}
-			s, err := loggedIn()
+			s, err := loggedInAs(cmd)
 			if err != nil {
 				return err
 			}
@@ -268,6 +284,7 @@ func newPostCommand() *cobra.Command {
 	cmd.Flags().StringVar(&group, "as-member", "", "sign the post with a proof of membership in this group (Publius servers)")
 	cmd.Flags().BoolVar(&force, "force", false, "with --as-member: post even if the group's anonymity set is below 10")
 	identityFlag(cmd)
+	sessionFlags(cmd)
 	return cmd
 }
 

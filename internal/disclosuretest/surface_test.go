@@ -329,6 +329,22 @@ var disclosedTables = map[string]string{
 	"apps":              "Export.Tokens[].App (apps belong to client developers, not accounts)",
 	"secrets":           "server keys; no account data",
 	"schema_migrations": "migration versions; no account data",
+
+	"membership_badges":      "Export.Badges",
+	"membership_post_proofs": "Export.Posts[].ProvedMemberOf (the proof is public with the post)",
+	"membership_groups":      "groups belong to the operator; no account data",
+	"membership_verifiers":   "verifier appointments: accounts acting for a group, public on the group page",
+	"membership_leaves":      "commitments; by design nothing links a leaf to an account",
+	"membership_roots":       "Merkle roots and group sizes; no account data",
+
+	// The demand registry is the operator's record of legal process, not
+	// data about the account; the owner learns of a demand through the
+	// notice (unless a gag order is in force, which the export must not break).
+	"legal_demands":          "operator records of legal process",
+	"legal_demand_targets":   "operator records: which accounts a demand names",
+	"legal_demand_events":    "operator records: status history of a demand",
+	"legal_demand_documents": "operator records: documents served, by SHA-256",
+	"legal_demand_notices":   "operator records: notices sent (the notices are statuses of @legal)",
 }
 
 // undisclosedTables lists the tables disclosedTables does not explain.

@@ -6,7 +6,9 @@ package legal
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -64,6 +66,9 @@ type Post struct {
 	InReplyToID string   `json:"in_reply_to_id,omitempty"`
 	Mentions    []string `json:"mentions,omitempty"` // handles
 	Tags        []string `json:"tags,omitempty"`
+	// ProvedMemberOf is the group slug of the membership proof the post
+	// carries (public with the post); the proof names no member.
+	ProvedMemberOf string `json:"proved_member_of,omitempty"`
 }
 
 // TokenRecord is one access token: which app, what it may do, which day it
@@ -80,24 +85,21 @@ type IdempotencyKey struct {
 	StatusID string `json:"status_id"`
 }
 
-// Badge is a verified group-membership badge bound to the account.
+// Badge is a verified group-membership badge bound to the account. The
+// nullifier says "this group member", never which one.
 type Badge struct {
-	Group     string `json:"group"`
-	Nullifier string `json:"nullifier,omitempty"`
-	BoundOn   string `json:"bound_on,omitempty"` // YYYY-MM-DD
-}
-
-// BadgeSource lists an account's badges. Membership implements it; a store
-// that implements it is asked automatically.
-type BadgeSource interface {
-	Badges(ctx context.Context, accountID string) ([]Badge, error)
+	Group        string `json:"group"` // slug
+	GroupName    string `json:"group_name"`
+	Nullifier    string `json:"nullifier"` // hex
+	BoundOn      string `json:"bound_on"`  // YYYY-MM-DD
+	AnonymitySet int64  `json:"anonymity_set"`
 }
 
 const pageSize = 200
 
 // Disclose collects everything st holds about accountID, including a deleted
-// account's tombstone. badges adds sources beyond the store itself.
-func Disclose(ctx context.Context, st store.Store, accountID string, badges ...BadgeSource) (*Export, error) {
+// account's tombstone.
+func Disclose(ctx context.Context, st store.Store, accountID string) (*Export, error) {
 	a, err := st.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("disclose: account: %w", err)
@@ -139,15 +141,14 @@ func Disclose(ctx context.Context, st store.Store, accountID string, badges ...B
 		x.IdempotencyKeys = append(x.IdempotencyKeys, IdempotencyKey{Key: k, StatusID: s})
 	}
 	sort.Slice(x.IdempotencyKeys, func(i, j int) bool { return x.IdempotencyKeys[i].StatusID < x.IdempotencyKeys[j].StatusID })
-	if bs, ok := st.(BadgeSource); ok {
-		badges = append([]BadgeSource{bs}, badges...)
+	badges, err := st.AccountBadges(ctx, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("disclose: badges: %w", err)
 	}
-	for _, src := range badges {
-		list, err := src.Badges(ctx, a.ID)
-		if err != nil {
-			return nil, fmt.Errorf("disclose: badges: %w", err)
-		}
-		x.Badges = append(x.Badges, list...)
+	for _, b := range badges {
+		x.Badges = append(x.Badges, Badge{Group: b.GroupSlug, GroupName: b.GroupName,
+			Nullifier: hex.EncodeToString(b.Nullifier), BoundOn: b.CreatedOn.UTC().Format(time.DateOnly),
+			AnonymitySet: b.AnonymitySet})
 	}
 	return x, nil
 }
@@ -191,6 +192,12 @@ func posts(ctx context.Context, st store.Store, accountID string) ([]Post, error
 			if a := handles[m]; a != nil {
 				post.Mentions = append(post.Mentions, a.Handle)
 			}
+		}
+		switch proof, err := st.PostProof(ctx, s.ID); {
+		case err == nil:
+			post.ProvedMemberOf = proof.GroupSlug
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, fmt.Errorf("disclose: post proof: %w", err)
 		}
 		out = append(out, post)
 	}
@@ -298,7 +305,7 @@ func (x *Export) Text() string {
 	}
 	fmt.Fprintf(&b, "\nVerified badges (%d)\n", len(x.Badges))
 	for _, g := range x.Badges {
-		fmt.Fprintf(&b, "  %s  bound on %s  nullifier %s\n", g.Group, g.BoundOn, g.Nullifier)
+		fmt.Fprintf(&b, "  %s (%s)  bound on %s  one of %d members  nullifier %s\n", g.Group, g.GroupName, g.BoundOn, g.AnonymitySet, g.Nullifier)
 	}
 	list("Not held by this server", x.NotHeld)
 	return b.String()
@@ -317,4 +324,19 @@ func prefixed(handles []string) []string {
 		out[i] = "@" + h
 	}
 	return out
+}
+
+// Summary says in a few sentences what the export holds, for the notice
+// sent to an account a demand names.
+func (x *Export) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "What this server holds about @%s, and so all it could produce: the handle; the day the account was created (%s); the profile; ",
+		x.Account.Handle, x.Account.CreatedOn)
+	fmt.Fprintf(&b, "%d posts that were not deleted; who the account follows (%d) and who follows it (%d); ",
+		len(x.Posts), len(x.Following), len(x.Followers))
+	fmt.Fprintf(&b, "%d access tokens, each with its app and issue day; %d verified badges (never which member holds them). ",
+		len(x.Tokens), len(x.Badges))
+	b.WriteString("It holds no email, phone number, IP address, user agent, or login or session time. ")
+	b.WriteString("See the full export at /api/v1/publius/me/disclosure?format=text.")
+	return b.String()
 }

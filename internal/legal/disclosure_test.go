@@ -1,6 +1,7 @@
 package legal_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"publius/internal/legal"
 	"publius/internal/servertest"
+	"publius/internal/store"
 )
 
 // freshAccountFields is exactly what the export holds for an account that
@@ -115,20 +117,29 @@ func TestDiscloseActiveAndDeletedAccount(t *testing.T) {
 	}
 }
 
-type fakeBadges []legal.Badge
-
-func (f fakeBadges) Badges(context.Context, string) ([]legal.Badge, error) { return f, nil }
-
-func TestDiscloseBadgeSource(t *testing.T) {
+func TestDiscloseBadges(t *testing.T) {
 	env := servertest.Start(t)
 	u := env.Register(t, "badged")
-	x, err := legal.Disclose(context.Background(), env.Server.Store, u.ID,
-		fakeBadges{{Group: "uscis-employees", Nullifier: "0x1f", BoundOn: "2026-11-25"}})
+	ctx := context.Background()
+	g := &store.Group{Slug: "uscis-employees", Name: "USCIS employees"}
+	if err := env.Server.Store.CreateGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	b := &store.Badge{GroupID: g.ID, Nullifier: bytes.Repeat([]byte{0x1f}, 32), AccountID: u.ID,
+		Root: make([]byte, 32), CreatedOn: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+	if err := env.Server.Store.CreateBadge(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	x, err := legal.Disclose(ctx, env.Server.Store, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(x.Badges) != 1 || x.Badges[0].Group != "uscis-employees" {
+	if len(x.Badges) != 1 || x.Badges[0].Group != "uscis-employees" || x.Badges[0].GroupName != "USCIS employees" ||
+		len(x.Badges[0].BoundOn) != len(time.DateOnly) || x.Badges[0].Nullifier != strings.Repeat("1f", 32) {
 		t.Errorf("badges %+v", x.Badges)
+	}
+	if !strings.Contains(x.Summary(), "1 verified badges") {
+		t.Errorf("summary %q", x.Summary())
 	}
 }
 

@@ -16,13 +16,6 @@ import (
 // SystemHandle is the account that sends legal notices.
 const SystemHandle = "legal"
 
-// DefaultHoldings is what a Publius server keeps about an account, said
-// in the notice when no disclosure export is wired in.
-const DefaultHoldings = "What this server holds about an account, and so all it could produce: " +
-	"the handle, the creation date, the profile, public posts and follows, and verified badges. " +
-	"It keeps no IP addresses, emails, phone numbers, login times or private messages, " +
-	"and cannot tell which group member owns an account."
-
 // systemAccount returns @legal, creating it on first need. Its passphrase
 // is random and never kept, and the stored hash is then made unusable, so
 // nobody can log in as it.
@@ -128,11 +121,17 @@ func (r *Registry) sendNotice(ctx context.Context, d *store.Demand, target *stor
 	if err != nil {
 		return "", err
 	}
-	holdings := DefaultHoldings
+	var holdings string
 	if r.Holdings != nil {
-		if holdings, err = r.Holdings(ctx, target.ID); err != nil {
-			return "", err
+		holdings, err = r.Holdings(ctx, target.ID)
+	} else {
+		var x *Export
+		if x, err = Disclose(ctx, r.store, target.ID); err == nil {
+			holdings = x.Summary()
 		}
+	}
+	if err != nil {
+		return "", err
 	}
 	parts := NoticeParts(d, target.Handle, holdings)
 	first, prev := "", ""

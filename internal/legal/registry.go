@@ -32,7 +32,7 @@ type Registry struct {
 	now       func() time.Time
 	log       *slog.Logger
 	// Holdings says what the server could produce about an account, for
-	// the notice; nil uses a fixed summary of what Publius keeps.
+	// the notice; nil summarises the account's disclosure export.
 	Holdings func(ctx context.Context, accountID string) (string, error)
 	// DeferNotices leaves notices to RunNotifier (the CLI sets it when it
 	// does not know the public URL that notice links need).

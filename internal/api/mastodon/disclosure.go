@@ -10,10 +10,10 @@ import (
 // DisclosureRoutes registers GET /api/v1/publius/me/disclosure: what this
 // server could be compelled to produce about the caller. It is the same
 // export as `publius admin disclose`. ?format=text gives the text form.
-func (h *Handler) DisclosureRoutes(mux *http.ServeMux, badges ...legal.BadgeSource) {
+func (h *Handler) DisclosureRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/publius/me/disclosure", h.auth(userAuth, "read:accounts",
 		func(w http.ResponseWriter, r *http.Request) {
-			x, err := legal.Disclose(r.Context(), h.Store, viewer(r).ID, badges...)
+			x, err := legal.Disclose(r.Context(), h.Store, viewer(r).ID)
 			if err != nil {
 				fail(w, err)
 				return
