@@ -2,12 +2,55 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"publius/internal/store"
 )
 
 var timelineTests = map[string]func(*testing.T, *env){
+	"TagTimeline": func(t *testing.T, e *env) {
+		alice, mallory := e.account("alice"), e.account("mallory")
+		tagged := func(tags ...string) func(*store.Status) { return func(s *store.Status) { s.Tags = tags } }
+		var want []string // newest first
+		for range 5 {
+			want = append([]string{e.post(alice, "x", tagged("go", "sqlite")).ID}, want...)
+			e.post(alice, "x", tagged("go"), visibility(store.VisibilityUnlisted))
+			e.post(alice, "x", tagged("rust"))
+		}
+		e.post(mallory, "x", tagged("go"))
+		if err := e.s.SetSuspended(e.ctx, mallory.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		p := store.Page{Limit: 2}
+		for range 10 {
+			page, err := e.s.TagTimeline(e.ctx, "go", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, s := range page {
+				got = append(got, s.ID)
+				if len(s.Tags) != 2 {
+					t.Errorf("status %s has tags %v, want go and sqlite", s.ID, s.Tags)
+				}
+			}
+			p.MaxID = page[len(page)-1].ID
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("pages gave %v, want %v (public, not suspended, newest first, no gaps)", got, want)
+		}
+		newer, err := e.s.TagTimeline(e.ctx, "go", store.Page{MinID: want[2], Limit: 1})
+		if err != nil || len(newer) != 1 || newer[0].ID != want[1] {
+			t.Fatalf("min_id page = %v, %v; want [%s]", newer, err, want[1])
+		}
+		if none, err := e.s.TagTimeline(e.ctx, "nothing", store.Page{}); err != nil || len(none) != 0 {
+			t.Fatalf("unknown tag: %v, %v", none, err)
+		}
+	},
 	"AccountStatusesFilters": func(t *testing.T, e *env) {
 		a, b := e.account("alice"), e.account("bob")
 		other := e.post(b, "bob's")
