@@ -46,9 +46,11 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	return sqlite.Open(ctx, cfg.DataDir)
 }
 
-// New builds a Server over an open store. Logs go to logOut as JSON lines.
+// New builds a Server over an open store. Logs go to logOut as JSON lines
+// without a time: DESIGN.md allows request lines method, route, status and
+// duration only, and a timestamped login line is a sub-day login time.
 func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Writer) (*Server, error) {
-	log := slog.New(slog.NewJSONHandler(logOut, nil))
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 	accounts := account.NewService(st, cfg.Now)
 	codes, err := accounts.NewCodes(ctx)
 	if err != nil {
@@ -180,4 +182,12 @@ type discardAddresses struct{ slog.Handler }
 func (d discardAddresses) Handle(ctx context.Context, r slog.Record) error {
 	clean := slog.NewRecord(r.Time, r.Level, "http server error (details withheld: they can contain client addresses)", 0)
 	return d.Handler.Handle(ctx, clean)
+}
+
+// dropTime removes the record time from every log line.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }

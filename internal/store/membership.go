@@ -61,12 +61,18 @@ type Membership interface {
 	// AccountBadges lists an account's badges with group names and the
 	// anonymity set size at each badge's root.
 	AccountBadges(ctx context.Context, accountID string) ([]*Badge, error)
+	// BadgesOf is AccountBadges for many accounts in one query (rendering
+	// a timeline); accounts without badges are absent from the map.
+	BadgesOf(ctx context.Context, accountIDs []string) (map[string][]*Badge, error)
 
 	// CreatePostProof attaches a membership proof to a status; ErrConflict
 	// when the group already has a post proof with p.Nullifier.
 	CreatePostProof(ctx context.Context, p *PostProof) error
 	// PostProof returns a status's proof; ErrNotFound when it has none.
 	PostProof(ctx context.Context, statusID string) (*PostProof, error)
+	// PostProofsOf returns the proofs of those of statusIDs that carry one,
+	// in one query.
+	PostProofsOf(ctx context.Context, statusIDs []string) (map[string]*PostProof, error)
 }
 
 // Group is a verifiable-membership group.

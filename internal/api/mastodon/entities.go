@@ -194,6 +194,10 @@ type Presenter struct {
 	AccountHook func(ctx context.Context, a *store.Account, out *Account)
 	// StatusHook may add extension data to a status.
 	StatusHook func(ctx context.Context, s *store.Status, out *Status)
+	// Preload runs once before a list is rendered and returns a context
+	// carrying what the hooks need for the whole list, so that they do not
+	// query once per item.
+	Preload func(ctx context.Context, statuses []*store.Status, authorIDs []string) context.Context
 }
 
 // Account renders a; withSource adds the owner-only source block.
@@ -274,6 +278,13 @@ func (p *Presenter) Statuses(ctx context.Context, st store.Store, list []*store.
 	accounts, err := st.AccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	if p.Preload != nil {
+		authors := make([]string, 0, len(list))
+		for _, s := range list {
+			authors = append(authors, s.AccountID)
+		}
+		ctx = p.Preload(ctx, list, authors)
 	}
 	rendered := make(map[string]*Account, len(accounts))
 	out := make([]*Status, 0, len(list))

@@ -517,9 +517,45 @@ type PostProofJSON struct {
 	AnonymitySet int64  `json:"anonymity_set"`
 }
 
+// preloaded holds the badges and proofs of a list being rendered; an ID
+// in a loaded set with no entry has none.
+type preloaded struct {
+	badges   map[string][]*store.Badge
+	proofs   map[string]*store.PostProof
+	accounts map[string]bool
+	statuses map[string]bool
+}
+
+type preloadKey struct{}
+
 // hook adds badges to accounts and proofs to statuses, keeping any hooks
 // installed before.
 func (h *MembershipHandler) hook() {
+	prevPreload := h.Present.Preload
+	h.Present.Preload = func(ctx context.Context, statuses []*store.Status, authorIDs []string) context.Context {
+		if prevPreload != nil {
+			ctx = prevPreload(ctx, statuses, authorIDs)
+		}
+		ids := make([]string, len(statuses))
+		for i, s := range statuses {
+			ids[i] = s.ID
+		}
+		pre := &preloaded{accounts: map[string]bool{}, statuses: map[string]bool{}}
+		var err error
+		if pre.badges, err = h.Store.BadgesOf(ctx, authorIDs); err != nil {
+			return ctx // the hooks fall back to one query per item
+		}
+		if pre.proofs, err = h.Store.PostProofsOf(ctx, ids); err != nil {
+			return ctx
+		}
+		for _, a := range authorIDs {
+			pre.accounts[a] = true
+		}
+		for _, s := range ids {
+			pre.statuses[s] = true
+		}
+		return context.WithValue(ctx, preloadKey{}, pre)
+	}
 	prevAccount, prevStatus := h.Present.AccountHook, h.Present.StatusHook
 	h.Present.AccountHook = func(ctx context.Context, a *store.Account, out *mastodon.Account) {
 		if prevAccount != nil {
@@ -539,7 +575,13 @@ func (h *MembershipHandler) hook() {
 // profile fields, so every Mastodon client shows them with their
 // anonymity set.
 func (h *MembershipHandler) addBadges(ctx context.Context, a *store.Account, out *mastodon.Account) {
-	badges, err := h.Members.Badges(ctx, a.ID)
+	var badges []*store.Badge
+	var err error
+	if pre, ok := ctx.Value(preloadKey{}).(*preloaded); ok && pre.accounts[a.ID] {
+		badges = pre.badges[a.ID]
+	} else {
+		badges, err = h.Members.Badges(ctx, a.ID)
+	}
 	if err != nil || len(badges) == 0 {
 		return // a rendering hook cannot fail the request; the badge is missing this once
 	}
@@ -558,8 +600,13 @@ func (h *MembershipHandler) addBadges(ctx context.Context, a *store.Account, out
 }
 
 func (h *MembershipHandler) addProof(ctx context.Context, s *store.Status, out *mastodon.Status) {
-	p, err := h.Members.PostProof(ctx, s.ID)
-	if err != nil {
+	var p *store.PostProof
+	if pre, ok := ctx.Value(preloadKey{}).(*preloaded); ok && pre.statuses[s.ID] {
+		p = pre.proofs[s.ID]
+	} else {
+		p, _ = h.Members.PostProof(ctx, s.ID)
+	}
+	if p == nil {
 		return
 	}
 	hex := func(b []byte) string {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -356,29 +357,49 @@ const sizeAt = `coalesce((SELECT r.size FROM membership_roots r WHERE r.group_id
 
 // AccountBadges implements store.Membership.
 func (db *DB) AccountBadges(ctx context.Context, accountID string) ([]*store.Badge, error) {
-	a, ok := parseID(accountID)
-	if !ok {
-		return nil, nil
+	m, err := db.BadgesOf(ctx, []string{accountID})
+	return m[accountID], err
+}
+
+// idList encodes IDs as a JSON array for `IN (SELECT value FROM
+// json_each(?))`, so a list of any length uses one cached statement.
+// Malformed IDs are dropped: they match nothing.
+func idList(ids []string) (string, bool) {
+	out := make([]int64, 0, len(ids))
+	for _, s := range ids {
+		if v, ok := parseID(s); ok {
+			out = append(out, v)
+		}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT b.group_id, b.nullifier, b.root, b.created_on, g.slug, g.name, `+
+	b, _ := json.Marshal(out)
+	return string(b), len(out) > 0
+}
+
+// BadgesOf implements store.Membership.
+func (db *DB) BadgesOf(ctx context.Context, accountIDs []string) (map[string][]*store.Badge, error) {
+	out := map[string][]*store.Badge{}
+	list, ok := idList(accountIDs)
+	if !ok {
+		return out, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT b.account_id, b.group_id, b.nullifier, b.root, b.created_on, g.slug, g.name, `+
 		fmt.Sprintf(sizeAt, "b")+` FROM membership_badges b JOIN membership_groups g ON g.id = b.group_id
-		WHERE b.account_id = ? ORDER BY g.slug`, a)
+		WHERE b.account_id IN (SELECT value FROM json_each(?)) ORDER BY b.account_id, g.slug`, list)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: account badges: %w", err)
 	}
 	defer rows.Close()
-	var out []*store.Badge
 	for rows.Next() {
 		var (
-			b   = store.Badge{AccountID: accountID}
-			g   int64
-			day string
+			b    store.Badge
+			a, g int64
+			day  string
 		)
-		if err := rows.Scan(&g, &b.Nullifier, &b.Root, &day, &b.GroupSlug, &b.GroupName, &b.AnonymitySet); err != nil {
+		if err := rows.Scan(&a, &g, &b.Nullifier, &b.Root, &day, &b.GroupSlug, &b.GroupName, &b.AnonymitySet); err != nil {
 			return nil, fmt.Errorf("sqlite: scan badge: %w", err)
 		}
-		b.GroupID, b.CreatedOn = formatID(g), parseDay(day)
-		out = append(out, &b)
+		b.AccountID, b.GroupID, b.CreatedOn = formatID(a), formatID(g), parseDay(day)
+		out[b.AccountID] = append(out[b.AccountID], &b)
 	}
 	return out, rows.Err()
 }
@@ -404,22 +425,42 @@ func (db *DB) CreatePostProof(ctx context.Context, p *store.PostProof) error {
 
 // PostProof implements store.Membership.
 func (db *DB) PostProof(ctx context.Context, statusID string) (*store.PostProof, error) {
-	s, ok := parseID(statusID)
-	if !ok {
-		return nil, store.ErrNotFound
-	}
-	p := store.PostProof{StatusID: statusID}
-	var g int64
-	err := db.read.QueryRowContext(ctx, `SELECT p.group_id, p.root, p.nullifier, p.scope, p.scope_nonce, p.message, p.proof,
-		g.slug, g.name, `+fmt.Sprintf(sizeAt, "p")+` FROM membership_post_proofs p
-		JOIN membership_groups g ON g.id = p.group_id WHERE p.status_id = ?`, s).
-		Scan(&g, &p.Root, &p.Nullifier, &p.Scope, &p.ScopeNonce, &p.Message, &p.Proof, &p.GroupSlug, &p.GroupName, &p.AnonymitySet)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
+	m, err := db.PostProofsOf(ctx, []string{statusID})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: post proof: %w", err)
+		return nil, err
 	}
-	p.GroupID = formatID(g)
-	return &p, nil
+	p := m[statusID]
+	if p == nil {
+		return nil, store.ErrNotFound
+	}
+	return p, nil
+}
+
+// PostProofsOf implements store.Membership.
+func (db *DB) PostProofsOf(ctx context.Context, statusIDs []string) (map[string]*store.PostProof, error) {
+	out := map[string]*store.PostProof{}
+	list, ok := idList(statusIDs)
+	if !ok {
+		return out, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT p.status_id, p.group_id, p.root, p.nullifier, p.scope, p.scope_nonce,
+		p.message, p.proof, g.slug, g.name, `+fmt.Sprintf(sizeAt, "p")+` FROM membership_post_proofs p
+		JOIN membership_groups g ON g.id = p.group_id WHERE p.status_id IN (SELECT value FROM json_each(?))`, list)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: post proofs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			p    store.PostProof
+			s, g int64
+		)
+		if err := rows.Scan(&s, &g, &p.Root, &p.Nullifier, &p.Scope, &p.ScopeNonce, &p.Message, &p.Proof,
+			&p.GroupSlug, &p.GroupName, &p.AnonymitySet); err != nil {
+			return nil, fmt.Errorf("sqlite: scan post proof: %w", err)
+		}
+		p.StatusID, p.GroupID = formatID(s), formatID(g)
+		out[p.StatusID] = &p
+	}
+	return out, rows.Err()
 }

@@ -28,6 +28,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Follows", followTests},
 		{"OAuth", oauthTests},
 		{"Secrets", secretTests},
+		{"Membership", membershipTests},
+		{"Legal", legalTests},
+		{"Notifications", notificationTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
