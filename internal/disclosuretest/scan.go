@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Cell is one value of one row of one table.
@@ -43,7 +46,7 @@ type Secrets struct {
 	IPs          []string // every address sent in headers, and every real peer address
 	UserAgents   []string
 	Emails       []string
-	DeletedTexts []string // unique markers of deleted posts and accounts
+	DeletedTexts []string // unique markers of deleted posts and accounts, or bytes of deleted rows
 	// Identifiers (account IDs, handles, tokens, status IDs) may live in
 	// the database but must never reach the log or the metrics.
 	Identifiers []string
@@ -61,9 +64,12 @@ func (f Finding) String() string { return f.Where + ": " + f.What }
 // millisecond. Posts are public and timestamped by design (every client
 // shows created_at), so a status ID reveals nothing the post itself does
 // not; these columns are exempt from the timestamp scan. Nothing else is.
+// A legal notice is a (direct) status of @legal like any other, kept with
+// its ID in statuses and status_mentions; legal_demand_notices points at it.
 var StatusIDColumns = map[string]bool{
 	"statuses.id": true, "statuses.in_reply_to_id": true, "accounts.last_status_id": true,
 	"status_mentions.status_id": true, "status_tags.status_id": true, "idempotency_keys.status_id": true,
+	"membership_post_proofs.status_id": true, "legal_demand_notices.status_id": true,
 }
 
 var (
@@ -173,7 +179,7 @@ func Scan(a Artifacts, s Secrets, now time.Time) []Finding {
 		}
 		for _, d := range s.DeletedTexts {
 			if strings.Contains(text, d) {
-				add(where, "deleted text "+d)
+				add(where, "deleted text "+printable(d))
 			}
 		}
 	}
@@ -219,7 +225,7 @@ func Scan(a Artifacts, s Secrets, now time.Time) []Finding {
 		for _, lst := range [][]string{s.IPs, s.UserAgents, s.Emails, s.DeletedTexts} {
 			for _, needle := range lst {
 				if bytes.Contains(data, []byte(needle)) {
-					add(where, "contains "+needle)
+					add(where, "contains "+printable(needle))
 				}
 			}
 		}
@@ -284,6 +290,15 @@ func nearInt(v int64, now time.Time) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// printable shows a secret as is, or in hex when it is binary (a deleted
+// proof's nullifier, say).
+func printable(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return "0x" + hex.EncodeToString([]byte(s))
 }
 
 func asString(v any) string {

@@ -17,6 +17,7 @@ import (
 	"publius/internal/disclosuretest"
 	"publius/internal/servertest"
 	"publius/internal/store/sqlite"
+	"publius/internal/zk"
 )
 
 // headerSet is what a client, a proxy or a CDN might put in front of us.
@@ -122,9 +123,17 @@ func (p *probe) authorizeLogin(clientID, clientSecret string, u user, h headerSe
 
 // TestDisclosureSurface is the "disclosure surface" test of DESIGN.md.
 func TestDisclosureSurface(t *testing.T) {
+	keys, err := zkKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := servertest.Start(t, func(c *config.Config) {
 		c.PublicURL = "https://publius.example" // rendered links must not carry the loopback address
 		c.RateLimitScale = 1                    // limits on, as in production
+		// Membership keys, as `publius admin zk setup` leaves them.
+		if err := zk.WriteKeys(c.DataDir, keys.pk, keys.vk); err != nil {
+			t.Fatal(err)
+		}
 	})
 	p := &probe{t: t, env: env}
 	for _, h := range headerSets {
@@ -205,7 +214,18 @@ func TestDisclosureSurface(t *testing.T) {
 	p.deleteMarker(quill, "ZEBRAQUARTZ-DELETED-POST-0001", headerSets[0])
 	p.deleteMarker(fern, "#zebraquartztag0002", headerSets[1])
 
-	// An account that posts, writes a bio, and deletes itself.
+	// An operator records legal demands naming quill and heron (notified
+	// by @legal at once) and fern (under a gag order), and runs a
+	// membership group: sable verifies, fern and heron hold badges, quill
+	// posts with proofs.
+	p.from("127.0.0.17")
+	_, admin := p.operator(appToken, headerSets[1])
+	p.legalWorkload(admin, []user{quill, heron}, fern, headerSets[2])
+	p.from("127.0.0.18")
+	p.memberWorkload(keys, admin, sable, quill, []user{fern, heron})
+
+	// An account that posts, writes a bio, holds a badge and legal notice,
+	// and deletes itself.
 	p.from("127.0.0.12")
 	p.secrets.DeletedTexts = append(p.secrets.DeletedTexts, "ZEBRAQUARTZ-DELETED-ACCOUNT-0003", "ZEBRAQUARTZ-DELETED-NOTE-0004")
 	p.post(heron, "ZEBRAQUARTZ-DELETED-ACCOUNT-0003 last words", "public", headerSets[0])
@@ -224,6 +244,22 @@ func TestDisclosureSurface(t *testing.T) {
 	x := env.Must(t, 200, "GET", "/api/v1/publius/me/disclosure", quill.token, nil, headerSets[0].list()...).Map(t)
 	if got := len(x["posts"].([]any)); got < 3 {
 		t.Errorf("export lists %d posts for quill, want at least 3", got)
+	}
+	proved := 0
+	for _, post := range x["posts"].([]any) {
+		if post.(map[string]any)["proved_member_of"] == "cbp-staff" {
+			proved++
+		}
+	}
+	if proved != 1 {
+		t.Errorf("export lists %d posts of quill with a proof, want 1 (the other was deleted)", proved)
+	}
+	r = env.Must(t, 200, "GET", "/api/v1/publius/me/disclosure", fern.token, nil, headerSets[1].list()...)
+	if got := len(r.Map(t)["badges"].([]any)); got != 1 {
+		t.Errorf("export lists %d badges for fern, want 1", got)
+	}
+	if b := string(r.Body); strings.Contains(b, "1:26-mj-00042") || strings.Contains(b, "Federal Bureau") {
+		t.Errorf("fern's export reveals the gagged demand: %s", b)
 	}
 
 	// Collect every artifact.
