@@ -237,8 +237,10 @@ func (c *Codes) Redeem(ctx context.Context, app *store.App, code, redirectURI, v
 	if now > p.Expires || p.ClientID != app.ClientID {
 		return "", nil, ErrInvalidGrant
 	}
-	if redirectURI != "" && redirectURI != p.Redirect {
-		return "", nil, ErrInvalidGrant
+	// RFC 6749 §4.1.3: the redirect_uri of the authorization request must
+	// be repeated, identically.
+	if redirectURI != p.Redirect {
+		return "", nil, fmt.Errorf("%w: redirect_uri does not match the authorization request", ErrInvalidGrant)
 	}
 	if p.Challenge != "" {
 		sum := sha256.Sum256([]byte(verifier))

@@ -119,6 +119,8 @@ func TestAuthorizationCodeFlowWithPKCE(t *testing.T) {
 		"wrong verifier: %d %s", r.Status, r.Body)
 	r = exchange(code, verifier, redirect+"/other")
 	must(t, r.Status == 400 && r.Map(t)["error"] == "invalid_grant", "wrong redirect: %d %s", r.Status, r.Body)
+	r = exchange(code, verifier, "")
+	must(t, r.Status == 400 && r.Map(t)["error"] == "invalid_grant", "missing redirect: %d %s", r.Status, r.Body)
 
 	tok := exchange(code, verifier, redirect)
 	must(t, tok.Status == 200, "exchange: %d %s", tok.Status, tok.Body)
