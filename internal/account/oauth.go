@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"publius/internal/store"
@@ -170,14 +169,11 @@ type codePayload struct {
 }
 
 // Codes issues and redeems sealed authorization codes. Only the sealing key
-// (shared by all nodes through the store) and, in memory, the hashes of
-// codes already redeemed until they expire, are kept.
+// (shared by all nodes through the store) and, for a day, the hashes of
+// codes already redeemed are kept.
 type Codes struct {
 	svc  *Service
 	aead cipher.AEAD
-
-	mu   sync.Mutex
-	used map[[32]byte]int64 // code hash → expiry (unix seconds), memory only
 }
 
 // NewCodes loads or creates the sealing key.
@@ -198,7 +194,7 @@ func (s *Service) NewCodes(ctx context.Context) (*Codes, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Codes{svc: s, aead: aead, used: map[[32]byte]int64{}}, nil
+	return &Codes{svc: s, aead: aead}, nil
 }
 
 // Issue seals a code for the account's approval of req.
@@ -250,7 +246,12 @@ func (c *Codes) Redeem(ctx context.Context, app *store.App, code, redirectURI, v
 	} else if verifier != "" {
 		return "", nil, fmt.Errorf("%w: code_verifier given but no code_challenge was", ErrInvalidGrant)
 	}
-	if !c.markUsed(sha256.Sum256(raw), p.Expires, now) {
+	hash := sha256.Sum256(raw)
+	fresh, err := c.svc.store.SpendCode(ctx, hash[:], c.svc.now())
+	if err != nil {
+		return "", nil, err
+	}
+	if !fresh {
 		return "", nil, fmt.Errorf("%w: code already used", ErrInvalidGrant)
 	}
 	a, err := c.svc.store.AccountByID(ctx, p.AccountID)
@@ -258,19 +259,4 @@ func (c *Codes) Redeem(ctx context.Context, app *store.App, code, redirectURI, v
 		return "", nil, ErrInvalidGrant
 	}
 	return c.svc.IssueToken(ctx, app.ID, p.AccountID, p.Scopes)
-}
-
-func (c *Codes) markUsed(h [32]byte, expires, now int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k, exp := range c.used {
-		if exp < now {
-			delete(c.used, k)
-		}
-	}
-	if _, dup := c.used[h]; dup {
-		return false
-	}
-	c.used[h] = expires
-	return true
 }

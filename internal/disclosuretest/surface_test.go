@@ -364,6 +364,7 @@ var disclosedTables = map[string]string{
 	"tokens":            "Export.Tokens",
 	"apps":              "Export.Tokens[].App (apps belong to client developers, not accounts)",
 	"secrets":           "server keys; no account data",
+	"oauth_spent_codes": "hashes of redeemed authorization codes and the day; nothing names an account",
 	"schema_migrations": "migration versions; no account data",
 
 	"membership_badges":      "Export.Badges",

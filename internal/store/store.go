@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Errors every backend returns, so callers can map them to HTTP statuses.
@@ -101,7 +102,8 @@ type Follows interface {
 }
 
 // OAuth stores client applications and access tokens. Authorization codes
-// are sealed, self-contained values (package account) and are never stored.
+// are sealed, self-contained values (package account); only the hashes of
+// redeemed ones are kept, for a day, so that each works once on any node.
 type OAuth interface {
 	CreateApp(ctx context.Context, a *App) error
 	AppByClientID(ctx context.Context, clientID string) (*App, error)
@@ -115,6 +117,10 @@ type OAuth interface {
 	// AccountTokens lists an account's tokens, oldest day first (for the
 	// disclosure export: what exists must be producible).
 	AccountTokens(ctx context.Context, accountID string) ([]*Token, error)
+	// SpendCode records that the authorization code with this hash was
+	// redeemed on day; false when it already was. Records older than the
+	// day before day are dropped (codes live minutes).
+	SpendCode(ctx context.Context, hash []byte, day time.Time) (bool, error)
 }
 
 // Secrets stores server-wide random keys shared by all app nodes.

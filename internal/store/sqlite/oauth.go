@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"publius/internal/store"
 )
@@ -156,4 +157,26 @@ func (db *DB) AccountTokens(ctx context.Context, accountID string) ([]*store.Tok
 		list = append(list, t)
 	}
 	return list, rows.Err()
+}
+
+// SpendCode implements store.OAuth.
+func (db *DB) SpendCode(ctx context.Context, hash []byte, day time.Time) (bool, error) {
+	today := day.UTC().Format(time.DateOnly)
+	spent := false
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_spent_codes WHERE spent_on < date(?, '-1 day')`, today); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO oauth_spent_codes (hash, spent_on) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash, today)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		spent = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: spend code: %w", err)
+	}
+	return spent, nil
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,6 +26,31 @@ func (e *env) app(clientID string) *store.App {
 }
 
 var oauthTests = map[string]func(*testing.T, *env){
+	"SpendCode": func(t *testing.T, e *env) {
+		spend := func(hash []byte, day time.Time) bool {
+			t.Helper()
+			ok, err := e.s.SpendCode(e.ctx, hash, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		a, b := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+		day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+		if !spend(a, day) || spend(a, day) || spend(a, day.Add(23*time.Hour)) {
+			t.Fatal("a code hash must be spendable exactly once")
+		}
+		if !spend(b, day) {
+			t.Fatal("another hash is independent")
+		}
+		// Two days on, the old records are gone (the codes expired long ago).
+		if !spend(a, day.AddDate(0, 0, 2)) {
+			t.Fatal("records older than a day were not dropped")
+		}
+		if spend(a, day.AddDate(0, 0, 2)) {
+			t.Fatal("the new record does not count")
+		}
+	},
 	"Apps": func(t *testing.T, e *env) {
 		in := e.app("cid-1")
 		other := e.app("cid-2")
