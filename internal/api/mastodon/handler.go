@@ -6,9 +6,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"publius/internal/account"
+	"publius/internal/api/auth"
 	"publius/internal/api/request"
 	"publius/internal/api/response"
 	"publius/internal/config"
@@ -32,75 +32,23 @@ type Handler struct {
 	InstanceHook func(ctx context.Context, out map[string]any)
 }
 
-type ctxKey struct{}
-
 // callerFrom returns the authenticated caller, or nil.
-func callerFrom(r *http.Request) *account.Caller {
-	c, _ := r.Context().Value(ctxKey{}).(*account.Caller)
-	return c
-}
+func callerFrom(r *http.Request) *account.Caller { return auth.Caller(r) }
 
 // viewer returns the caller's account, or nil.
-func viewer(r *http.Request) *store.Account {
-	if c := callerFrom(r); c != nil {
-		return c.Account
-	}
-	return nil
-}
+func viewer(r *http.Request) *store.Account { return auth.Account(r) }
 
-type authMode int
+type authMode = auth.Mode
 
 const (
-	optionalAuth authMode = iota // anonymous allowed; a bad token is still 401
-	appAuth                      // any valid token with the scope (app or user)
-	userAuth                     // a user token with the scope
+	optionalAuth = auth.Optional
+	appAuth      = auth.App
+	userAuth     = auth.User
 )
 
 // auth wraps next with token resolution and a scope check.
 func (h *Handler) auth(mode authMode, scope string, next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		secret := request.BearerToken(r)
-		if secret == "" {
-			if mode == optionalAuth {
-				next(w, r)
-				return
-			}
-			response.Unauthorized(w, "The access token is invalid")
-			return
-		}
-		caller, err := h.Accounts.ResolveToken(r.Context(), secret)
-		switch {
-		case errors.Is(err, account.ErrInvalidToken):
-			response.Unauthorized(w, "The access token is invalid")
-			return
-		case errors.Is(err, account.ErrSuspended):
-			response.Forbidden(w, "Your login is currently disabled")
-			return
-		case err != nil:
-			response.ServerError(w, err)
-			return
-		}
-		if mode == userAuth && caller.Account == nil {
-			response.Unprocessable(w, "This method requires an authenticated user")
-			return
-		}
-		if scope != "" && !anyScope(caller.Token.Scopes, scope) {
-			response.Forbidden(w, "This action is outside the authorized scopes")
-			return
-		}
-		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, caller)))
-	}
-}
-
-// anyScope reports whether granted allows one of the "|"-separated
-// alternatives in required (verify_credentials takes profile or read:accounts).
-func anyScope(granted []string, required string) bool {
-	for _, alt := range strings.Split(required, "|") {
-		if account.HasScope(granted, alt) {
-			return true
-		}
-	}
-	return false
+	return auth.Require(h.Accounts, mode, scope, next)
 }
 
 // limit applies a rate-limit rule; it writes 429 and returns false when

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"publius/internal/account"
+	"publius/internal/api/auth"
 	"publius/internal/api/request"
 	"publius/internal/api/response"
 	"publius/internal/config"
@@ -63,34 +64,13 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.transparencyRoutes(mux)
 }
 
-type ctxKey struct{}
-
-func caller(r *http.Request) *store.Account {
-	a, _ := r.Context().Value(ctxKey{}).(*store.Account)
-	return a
-}
+func caller(r *http.Request) *store.Account { return auth.Account(r) }
 
 // admin lets through only operators (account.Admin) whose token carries
 // scope: no token is 401, anyone else 403.
 func (h *Handler) admin(scope string, next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		secret := request.BearerToken(r)
-		if secret == "" {
-			response.Unauthorized(w, "The access token is invalid")
-			return
-		}
-		c, err := h.Accounts.ResolveToken(r.Context(), secret)
-		switch {
-		case errors.Is(err, account.ErrInvalidToken):
-			response.Unauthorized(w, "The access token is invalid")
-			return
-		case errors.Is(err, account.ErrSuspended):
-			response.Forbidden(w, "Your login is currently disabled")
-			return
-		case err != nil:
-			response.ServerError(w, err)
-			return
-		}
+	return auth.Require(h.Accounts, auth.App, "", func(w http.ResponseWriter, r *http.Request) {
+		c := auth.Caller(r)
 		if c.Account == nil || !c.Account.Admin {
 			response.Forbidden(w, "This action is for the server's operators")
 			return
@@ -99,8 +79,8 @@ func (h *Handler) admin(scope string, next http.HandlerFunc) http.HandlerFunc {
 			response.Forbidden(w, "This action is outside the authorized scopes ("+scope+" is needed)")
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c.Account)))
-	}
+		next(w, r)
+	})
 }
 
 // errUnknownField is a JSON key the API does not know: a typo must not be

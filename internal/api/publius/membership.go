@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"publius/internal/account"
+	"publius/internal/api/auth"
 	"publius/internal/api/mastodon"
 	"publius/internal/api/request"
 	"publius/internal/api/response"
@@ -73,36 +74,11 @@ func (h *MembershipHandler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+p+"/statuses", h.auth("write:statuses", h.createStatus))
 }
 
-type callerKey struct{}
-
-func me(r *http.Request) *store.Account {
-	a, _ := r.Context().Value(callerKey{}).(*store.Account)
-	return a
-}
+func me(r *http.Request) *store.Account { return auth.Account(r) }
 
 // auth requires a user token with scope.
 func (h *MembershipHandler) auth(scope string, next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		caller, err := h.Accounts.ResolveToken(r.Context(), request.BearerToken(r))
-		switch {
-		case errors.Is(err, account.ErrInvalidToken):
-			response.Unauthorized(w, "The access token is invalid")
-			return
-		case errors.Is(err, account.ErrSuspended):
-			response.Forbidden(w, "Your login is currently disabled")
-			return
-		case err != nil:
-			response.ServerError(w, err)
-			return
-		case caller.Account == nil:
-			response.Unprocessable(w, "This method requires an authenticated user")
-			return
-		case !account.HasScope(caller.Token.Scopes, scope):
-			response.Forbidden(w, "This action is outside the authorized scopes")
-			return
-		}
-		next(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, caller.Account)))
-	}
+	return auth.Require(h.Accounts, auth.User, scope, next)
 }
 
 func (h *MembershipHandler) zkKey(w http.ResponseWriter, r *http.Request) {
