@@ -54,6 +54,12 @@ func init() {
 	}
 }
 
+// Layout returns a fresh copy of the site layout (the "top" and "bottom"
+// blocks), so pages served by other packages look like the rest of the site.
+func Layout() *template.Template {
+	return template.Must(template.ParseFS(templateFS, "templates/layout.html"))
+}
+
 // Routes registers the web routes.
 func (h *Handler) Routes(mux *http.ServeMux) {
 	sub, _ := fs.Sub(staticFS, "static")

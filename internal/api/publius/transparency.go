@@ -12,6 +12,7 @@ import (
 
 	"publius/internal/api/response"
 	"publius/internal/legal"
+	"publius/internal/web"
 )
 
 //go:embed templates/*.html
@@ -21,7 +22,7 @@ var pages = map[string]*template.Template{}
 
 func init() {
 	for _, name := range []string{"transparency", "law_enforcement"} {
-		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		pages[name] = template.Must(web.Layout().ParseFS(templateFS, "templates/"+name+".html"))
 	}
 }
 
@@ -70,10 +71,8 @@ func (h *Handler) guidelinesTemplate() (*template.Template, string) {
 	}
 	if err == nil {
 		var t *template.Template
-		if t, err = template.ParseFS(templateFS, "templates/layout.html"); err == nil {
-			if t, err = t.New(GuidelinesFile).Parse(string(body)); err == nil {
-				return t, GuidelinesFile
-			}
+		if t, err = web.Layout().New(GuidelinesFile).Parse(string(body)); err == nil {
+			return t, GuidelinesFile
 		}
 	}
 	h.Log.Error("operator law-enforcement page unusable; serving the default", "file", GuidelinesFile, "err", err)
