@@ -340,25 +340,5 @@ func (db *DB) MentionsOf(ctx context.Context, accountID string, p store.Page) ([
 	query := numberPlaceholders(`SELECT m.status_id FROM status_mentions m JOIN statuses s ON s.id = m.status_id
 		JOIN accounts a ON a.id = s.account_id
 		WHERE m.account_id = ?1 AND s.account_id <> ?1 AND a.suspended = 0 AND a.deleted = 0` + where + order)
-	rows, err := db.read.QueryContext(ctx, query, append([]any{v}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: mentions: %w", err)
-	}
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+	return db.statusesByIDQuery(ctx, query, append([]any{v}, args...), ` ORDER BY id DESC`)
 }

@@ -270,33 +270,36 @@ func (db *DB) TagTimeline(ctx context.Context, tag string, p store.Page) ([]*sto
 	where, order, args, _ := pageClause("t.status_id", p, []any{tag})
 	return db.statusesByIDQuery(ctx, `SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id
 		WHERE t.name = ? AND s.visibility = 'public'
-		AND s.account_id NOT IN (SELECT id FROM accounts WHERE suspended = 1)`+where+order, args)
+		AND s.account_id NOT IN (SELECT id FROM accounts WHERE suspended = 1)`+where+order, args, ` ORDER BY id DESC`)
 }
 
 // statusesByIDQuery runs a query selecting status IDs, then loads those
-// statuses newest first (which also puts min_id pages in API order).
-func (db *DB) statusesByIDQuery(ctx context.Context, query string, args []any) ([]*store.Status, error) {
+// statuses in order (newest first for pages, which also puts min_id pages
+// in API order).
+func (db *DB) statusesByIDQuery(ctx context.Context, query string, args []any, order string) ([]*store.Status, error) {
+	ids, err := db.queryIDs(ctx, query, args)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, order)
+}
+
+// queryIDs runs a query selecting one integer column.
+func (db *DB) queryIDs(ctx context.Context, query string, args []any) ([]any, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: status ids: %w", err)
+		return nil, fmt.Errorf("sqlite: ids: %w", err)
 	}
+	defer rows.Close()
 	var ids []any
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+	return ids, rows.Err()
 }
 
 func (db *DB) page(ctx context.Context, cond string, args []any, p store.Page) ([]*store.Status, error) {
@@ -387,20 +390,7 @@ func (db *DB) homeIDs(ctx context.Context, viewer int64, p store.Page, lower int
 		all = append(all, args...)
 	}
 	query = numberPlaceholders(query)
-	rows, err := db.read.QueryContext(ctx, query, all...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: home ids: %w", err)
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.queryIDs(ctx, query, all)
 }
 
 // numberPlaceholders turns each bare "?" into "?N", counting from 2, so a
@@ -441,27 +431,10 @@ func (db *DB) Ancestors(ctx context.Context, s *store.Status, limit int) ([]*sto
 // Descendants implements store.Statuses.
 func (db *DB) Descendants(ctx context.Context, s *store.Status, limit int) ([]*store.Status, error) {
 	v, _ := parseID(s.ID)
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE thread(id) AS (
+	return db.statusesByIDQuery(ctx, `WITH RECURSIVE thread(id) AS (
 			SELECT id FROM statuses WHERE in_reply_to_id = ?1
 			UNION SELECT s.id FROM statuses s JOIN thread t ON s.in_reply_to_id = t.id
-		) SELECT id FROM thread ORDER BY id LIMIT ?2`, v, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: descendants: %w", err)
-	}
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if len(ids) == 0 {
-		return nil, rows.Err()
-	}
-	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id`)
+		) SELECT id FROM thread ORDER BY id LIMIT ?2`, []any{v, limit}, ` ORDER BY id`)
 }
 
 // CountStatuses implements store.Statuses.
