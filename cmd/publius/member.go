@@ -431,6 +431,22 @@ type whoAmI struct {
 	Acct string `json:"acct"`
 }
 
+// memberSession loads the member's identity and the logged-in account a
+// proof will be bound to.
+func memberSession(cmd *cobra.Command) (zk.Identity, *apiClient, whoAmI, error) {
+	var me whoAmI
+	id, err := loadIdentity(cmd)
+	if err != nil {
+		return id, nil, me, err
+	}
+	c, err := apiSession(cmd)
+	if err != nil {
+		return id, nil, me, err
+	}
+	err = c.do(cmd.Context(), "GET", "/api/v1/accounts/verify_credentials", nil, &me)
+	return id, c, me, err
+}
+
 func newBadgeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "badge", Short: "Verified-member badges on your account"}
 	var force bool
@@ -442,16 +458,8 @@ func newBadgeCommand() *cobra.Command {
 			"Refuses when the group has fewer than 10 members (use --force to accept being one of fewer).\n\n" + timingWarning,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := loadIdentity(cmd)
+			id, c, me, err := memberSession(cmd)
 			if err != nil {
-				return err
-			}
-			c, err := apiSession(cmd)
-			if err != nil {
-				return err
-			}
-			var me whoAmI
-			if err := c.do(cmd.Context(), "GET", "/api/v1/accounts/verify_credentials", nil, &me); err != nil {
 				return err
 			}
 			_, body, err := prove(cmd, c, args[0], id, force, membership.BadgeScope, membership.BadgeMessage(me.ID))
@@ -480,16 +488,8 @@ func newBadgeCommand() *cobra.Command {
 // members. Each post uses a fresh random scope, so proofs on different
 // posts cannot be linked to each other or to a badge.
 func postAsMember(cmd *cobra.Command, group string, force bool, post map[string]any) error {
-	id, err := loadIdentity(cmd)
+	id, c, me, err := memberSession(cmd)
 	if err != nil {
-		return err
-	}
-	c, err := apiSession(cmd)
-	if err != nil {
-		return err
-	}
-	var me whoAmI
-	if err := c.do(cmd.Context(), "GET", "/api/v1/accounts/verify_credentials", nil, &me); err != nil {
 		return err
 	}
 	var nb [membership.NonceLen / 2]byte

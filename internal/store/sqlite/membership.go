@@ -278,8 +278,12 @@ func (db *DB) Roots(ctx context.Context, groupID string, before int64, limit int
 	if before <= 0 {
 		before = 1 << 62
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots
-		WHERE group_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, g, before, limit)
+	return db.queryRoots(ctx, `WHERE group_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, g, before, limit)
+}
+
+// queryRoots lists root history entries matching the query's tail.
+func (db *DB) queryRoots(ctx context.Context, tail string, args ...any) ([]store.Root, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: roots: %w", err)
 	}
@@ -301,21 +305,7 @@ func (db *DB) RootsSince(ctx context.Context, groupID string, after int64, limit
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, leaf_idx, root, size, created_on FROM membership_roots
-		WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?`, g, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: roots since: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Root
-	for rows.Next() {
-		r, err := scanRoot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.queryRoots(ctx, `WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?`, g, after, limit)
 }
 
 // FindRoot implements store.Membership.
