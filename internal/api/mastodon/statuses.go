@@ -19,7 +19,8 @@ func (h *Handler) statusRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/timelines/public", h.auth(optionalAuth, "", h.publicTimeline))
 }
 
-type statusForm struct {
+// StatusForm is Mastodon's status creation form (JSON or form-encoded).
+type StatusForm struct {
 	Status      string          `json:"status"`
 	InReplyToID string          `json:"in_reply_to_id"`
 	Sensitive   request.Bool    `json:"sensitive"`
@@ -31,31 +32,37 @@ type statusForm struct {
 	ScheduledAt string          `json:"scheduled_at"`
 }
 
+// NewStatus checks the form for features Publius lacks and converts it;
+// a non-empty problem is the 422 message.
+func (f *StatusForm) NewStatus() (st timeline.NewStatus, problem string) {
+	switch {
+	case len(f.MediaIDs) > 0:
+		return st, "media attachments are not supported yet"
+	case f.Poll != nil:
+		return st, "polls are not supported yet"
+	case f.ScheduledAt != "":
+		return st, "scheduled posts are not supported yet"
+	}
+	return timeline.NewStatus{Text: f.Status, SpoilerText: f.SpoilerText, Sensitive: bool(f.Sensitive),
+		Visibility: f.Visibility, Language: f.Language, InReplyToID: f.InReplyToID}, ""
+}
+
 func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request) {
-	var f statusForm
+	var f StatusForm
 	if err := request.Decode(w, r, &f); err != nil {
 		fail(w, err)
 		return
 	}
-	switch {
-	case len(f.MediaIDs) > 0:
-		response.Unprocessable(w, "media attachments are not supported yet")
-		return
-	case f.Poll != nil:
-		response.Unprocessable(w, "polls are not supported yet")
-		return
-	case f.ScheduledAt != "":
-		response.Unprocessable(w, "scheduled posts are not supported yet")
+	in, problem := f.NewStatus()
+	if problem != "" {
+		response.Unprocessable(w, problem)
 		return
 	}
 	me := viewer(r)
 	if !h.limit(w, ratelimit.Post, me.ID) {
 		return
 	}
-	st, err := h.Timelines.Post(r.Context(), me, timeline.NewStatus{
-		Text: f.Status, SpoilerText: f.SpoilerText, Sensitive: bool(f.Sensitive), Visibility: f.Visibility,
-		Language: f.Language, InReplyToID: f.InReplyToID,
-	}, r.Header.Get("Idempotency-Key"), false)
+	st, err := h.Timelines.Post(r.Context(), me, in, r.Header.Get("Idempotency-Key"), false)
 	if err != nil {
 		fail(w, err)
 		return

@@ -21,7 +21,6 @@ import (
 	"publius/internal/membership"
 	"publius/internal/ratelimit"
 	"publius/internal/store"
-	"publius/internal/timeline"
 	"publius/internal/zk"
 )
 
@@ -431,13 +430,8 @@ func badgeJSON(b *store.Badge) mastodon.Badge {
 // POST /api/v1/statuses for every Mastodon client; proof-carrying posts
 // come here so the Mastodon endpoint keeps its exact behaviour.
 type postForm struct {
-	Status      string       `json:"status"`
-	InReplyToID string       `json:"in_reply_to_id"`
-	Sensitive   request.Bool `json:"sensitive"`
-	SpoilerText string       `json:"spoiler_text"`
-	Visibility  string       `json:"visibility"`
-	Language    string       `json:"language"`
-	Proof       *struct {
+	mastodon.StatusForm
+	Proof *struct {
 		Group      string `json:"group"`
 		ScopeNonce string `json:"scope_nonce"`
 		proofForm
@@ -454,15 +448,17 @@ func (h *MembershipHandler) createStatus(w http.ResponseWriter, r *http.Request)
 		response.Unprocessable(w, "publius_proof is required here; post without a proof to /api/v1/statuses")
 		return
 	}
+	in, problem := f.NewStatus()
+	if problem != "" {
+		response.Unprocessable(w, problem)
+		return
+	}
 	author := me(r)
 	if ok, wait := h.Limiter.Allow(ratelimit.Post, author.ID); !ok {
 		response.TooManyRequests(w, wait)
 		return
 	}
-	st, err := h.Members.Post(r.Context(), author, timeline.NewStatus{
-		Text: f.Status, SpoilerText: f.SpoilerText, Sensitive: bool(f.Sensitive), Visibility: f.Visibility,
-		Language: f.Language, InReplyToID: f.InReplyToID,
-	}, r.Header.Get("Idempotency-Key"), membership.PostProofInput{
+	st, err := h.Members.Post(r.Context(), author, in, r.Header.Get("Idempotency-Key"), membership.PostProofInput{
 		Group: f.Proof.Group, ScopeNonce: f.Proof.ScopeNonce, ProofInput: f.Proof.input()})
 	if err != nil {
 		fail(w, err)
