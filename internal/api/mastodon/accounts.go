@@ -178,23 +178,30 @@ func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) lookupAccount(w http.ResponseWriter, r *http.Request) {
-	acct := strings.TrimPrefix(strings.TrimSpace(r.URL.Query().Get("acct")), "@")
-	user, domain, _ := strings.Cut(acct, "@")
-	if domain != "" && !strings.EqualFold(domain, h.Config.Host()) {
-		response.NotFound(w)
-		return
-	}
-	handle, err := account.NormalizeHandle(user)
-	if err != nil {
-		response.NotFound(w)
-		return
-	}
-	a, err := h.Store.AccountByHandle(r.Context(), handle)
-	if err != nil || a.Deleted || a.Suspended {
+	a := h.localAccount(r.Context(), strings.TrimPrefix(strings.TrimSpace(r.URL.Query().Get("acct")), "@"))
+	if a == nil {
 		response.NotFound(w)
 		return
 	}
 	response.OK(w, h.Present.Account(r.Context(), a, false))
+}
+
+// localAccount resolves "handle" or "handle@this-host" to a visible local
+// account, or nil.
+func (h *Handler) localAccount(ctx context.Context, acct string) *store.Account {
+	user, domain, _ := strings.Cut(acct, "@")
+	if user == "" || (domain != "" && !strings.EqualFold(domain, h.Config.Host())) {
+		return nil
+	}
+	handle, err := account.NormalizeHandle(user)
+	if err != nil {
+		return nil
+	}
+	a, err := h.Store.AccountByHandle(ctx, handle)
+	if err != nil || a.Deleted || a.Suspended {
+		return nil
+	}
+	return a
 }
 
 func (h *Handler) accountStatuses(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"publius/internal/account"
 	"publius/internal/api/response"
 	"publius/internal/timeline"
 )
@@ -142,18 +141,8 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(resource, base+"/users/"):
 		acct = strings.TrimPrefix(resource, base+"/users/")
 	}
-	user, domain, _ := strings.Cut(acct, "@")
-	if resource == "" || (domain != "" && !strings.EqualFold(domain, h.Config.Host())) {
-		response.NotFound(w)
-		return
-	}
-	handle, err := account.NormalizeHandle(user)
-	if err != nil {
-		response.NotFound(w)
-		return
-	}
-	a, err := h.Store.AccountByHandle(r.Context(), handle)
-	if err != nil || a.Deleted || a.Suspended {
+	a := h.localAccount(r.Context(), acct)
+	if a == nil {
 		response.NotFound(w)
 		return
 	}
