@@ -239,6 +239,9 @@ func (db *DB) DeleteAccount(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	db.recent.mu.Lock()
+	db.recent.forgetAuthor(v)
+	db.recent.mu.Unlock()
 	return db.Scrub(ctx)
 }
 

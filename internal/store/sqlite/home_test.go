@@ -11,10 +11,20 @@ import (
 	"publius/internal/store"
 )
 
-// The windowed home query must return exactly the pages of the plain merge,
-// for dense and sparse timelines, at every depth, with since_id too.
-func TestHomeTimelineWindowsMatchFullMerge(t *testing.T) {
+// Home pages (the in-memory recent index, its floor, the windowed query
+// below it) must be exactly the pages of the plain merge, for dense and
+// sparse timelines, at every depth, with since_id too.
+func TestHomeTimelineMatchesFullMerge(t *testing.T) {
+	// 0: the default capacity holds everything; 60 and 7 put most of the
+	// timeline below the index's floor.
+	for _, capacity := range []int{0, 60, 7} {
+		t.Run(fmt.Sprint("capacity ", capacity), func(t *testing.T) { checkHomeMatchesMerge(t, capacity) })
+	}
+}
+
+func checkHomeMatchesMerge(t *testing.T, capacity int) {
 	db := openTest(t)
+	db.recent.capacity = capacity
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(3, 4))
 	const accounts = 30
@@ -42,8 +52,11 @@ func TestHomeTimelineWindowsMatchFullMerge(t *testing.T) {
 		}
 		v := now.Add(-age).UnixMilli()<<16 | int64(i)
 		all = append(all, v)
-		vis := []string{"public", "unlisted", "private"}[i%3]
+		vis := []string{"public", "unlisted", "private", "direct"}[i%4]
 		st := &store.Status{ID: formatID(v), AccountID: formatID(int64(1 + r.IntN(accounts))), Text: "x", Content: "x", Visibility: vis}
+		if vis == "direct" && i%8 == 3 {
+			st.Mentions = []string{formatID(1)} // the viewer sees these
+		}
 		if _, err := db.CreateStatus(ctx, st, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -103,4 +116,89 @@ func TestHomeTimelineWindowsMatchFullMerge(t *testing.T) {
 	if len(seen) != len(full) || len(full) < 150 {
 		t.Fatalf("walked %d statuses, the timeline has %d", len(seen), len(full))
 	}
+}
+
+// The recent index follows this process's writes at once, and another
+// process's (an admin command on the same file) after the tail query: its
+// inserts appear, its deletions are noticed when the rows are loaded.
+func TestHomeTimelineFollowsWritesAfterLoad(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.recent.capacity = 30
+	other, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for i := 1; i <= 5; i++ {
+		a := &store.Account{ID: formatID(int64(i)), Handle: fmt.Sprintf("h%d", i), CreatedOn: time.Now()}
+		if err := db.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if i > 2 {
+			if err := db.Follow(ctx, formatID(1), formatID(int64(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	next := time.Now().UnixMilli() << 16
+	post := func(on *DB, author int) int64 {
+		t.Helper()
+		next += 1 << 16
+		st := &store.Status{ID: formatID(next), AccountID: formatID(int64(author)), Text: "x", Content: "x", Visibility: "public"}
+		if _, err := on.CreateStatus(ctx, st, ""); err != nil {
+			t.Fatal(err)
+		}
+		return next
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, p := range []store.Page{{Limit: 20}, {Limit: 40}, {Limit: 5, MaxID: formatID(next - 10<<16)}} {
+			got, err := db.HomeTimeline(ctx, formatID(1), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.homeIDs(ctx, 1, p, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := make([]any, len(got))
+			for i, s := range got {
+				v, _ := parseID(s.ID)
+				ids[i] = v
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("%s, page %+v:\n got %v\nwant %v", when, p, ids, want)
+			}
+		}
+	}
+	for i := range 20 {
+		post(db, 1+i%5)
+	}
+	check("after loading")
+	var mine []int64
+	for i := range 60 { // past capacity: the index trims and raises its floor
+		mine = append(mine, post(db, 1+i%5))
+	}
+	check("after this process's posts")
+	for _, id := range mine[len(mine)-10:] {
+		if err := db.DeleteStatus(ctx, formatID(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("after this process's deletions")
+	theirs := []int64{post(other, 3), post(other, 4), post(other, 1)}
+	time.Sleep(recentSyncEvery + 50*time.Millisecond)
+	check("after another process's posts")
+	for _, id := range append(theirs, mine[len(mine)-20:len(mine)-15]...) {
+		if err := other.DeleteStatus(ctx, formatID(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("after another process's deletions")
 }

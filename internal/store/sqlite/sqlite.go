@@ -36,6 +36,7 @@ type DB struct {
 	path  string
 
 	scrubMu sync.Mutex
+	recent  recentIndex // home timelines' in-memory index of recent statuses
 }
 
 var _ store.Store = (*DB)(nil)

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -111,6 +113,11 @@ func (db *DB) CreateStatus(ctx context.Context, s *store.Status, idempotencyKey 
 	if existing != 0 {
 		return db.StatusByID(ctx, formatID(existing))
 	}
+	if s.Visibility != store.VisibilityDirect {
+		db.recent.mu.Lock()
+		db.recent.add(author, id)
+		db.recent.mu.Unlock()
+	}
 	return db.StatusByID(ctx, s.ID)
 }
 
@@ -210,8 +217,9 @@ func (db *DB) DeleteStatus(ctx context.Context, id string) error {
 	if !ok {
 		return store.ErrNotFound
 	}
+	var author int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var author, parent int64
+		var parent int64
 		err := tx.QueryRowContext(ctx, `SELECT account_id, coalesce(in_reply_to_id, 0) FROM statuses WHERE id = ?`, v).Scan(&author, &parent)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
@@ -234,6 +242,9 @@ func (db *DB) DeleteStatus(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	db.recent.mu.Lock()
+	db.recent.remove(author, v)
+	db.recent.mu.Unlock()
 	return db.Scrub(ctx)
 }
 
@@ -314,49 +325,136 @@ func (db *DB) page(ctx context.Context, cond string, args []any, p store.Page) (
 	return list, nil
 }
 
-// HomeTimeline implements store.Statuses. It first picks the page's IDs from
-// covering indexes (a bounded merge over followed accounts), then loads rows.
-//
-// Newest-first pages look in a time window below the page's upper bound
-// first (a day, then 16 times wider until the page is full): each followed
-// account then costs one index seek plus its posts inside the window,
-// instead of all its posts being merged and sorted. Any status outside the window is older
-// than every status inside it, so a full page from the window is the page.
+// HomeTimeline implements store.Statuses. Newest-first pages come from the
+// in-memory recentIndex (a map lookup per followed account) plus the
+// viewer's direct mentions; what lies below the index's floor, and min_id
+// pages, come from homeIDsSQL.
 func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) ([]*store.Status, error) {
 	viewer, ok := parseID(viewerID)
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 20
+	if p.Limit <= 0 {
+		p.Limit = 20
 	}
-	var ids []any
-	var err error
 	if _, ascending := parseID(p.MinID); ascending {
-		ids, err = db.homeIDs(ctx, viewer, p, 0)
-	} else {
-		upper, ok := parseID(p.MaxID)
-		if !ok {
-			upper = time.Now().UnixMilli() << 16
+		ids, err := db.homeIDs(ctx, viewer, p, 0)
+		if err != nil || len(ids) == 0 {
+			return nil, err
 		}
-		since, _ := parseID(p.SinceID)
-		for window := homeWindow; ; window *= 16 {
-			lower := upper - window.Milliseconds()<<16
-			if lower <= since {
-				lower = 0 // the window reaches past since_id: no bound needed
-			}
-			ids, err = db.homeIDs(ctx, viewer, p, lower)
-			if err != nil || len(ids) >= limit || lower <= 0 {
-				break
-			}
-		}
+		return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
 	}
-	if err != nil || len(ids) == 0 {
+	for attempt := 0; ; attempt++ {
+		ids, err := db.homeIDsRecent(ctx, viewer, p)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		list, err := db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+		if err != nil || len(list) == len(ids) || attempt == 1 {
+			return list, err
+		}
+		// Another process deleted some: forget them and pick the page again.
+		found := map[int64]bool{}
+		for _, s := range list {
+			v, _ := parseID(s.ID)
+			found[v] = true
+		}
+		authors, err := db.queryIDs(ctx, `SELECT target_id FROM follows WHERE follower_id = ?`, []any{viewer})
+		if err != nil {
+			return nil, err
+		}
+		db.recent.mu.Lock()
+		for _, id := range ids {
+			if !found[id.(int64)] {
+				for _, a := range append(authors, viewer) {
+					db.recent.remove(a.(int64), id.(int64))
+				}
+			}
+		}
+		db.recent.mu.Unlock()
+	}
+}
+
+// homeIDsRecent picks a newest-first home page's IDs.
+func (db *DB) homeIDsRecent(ctx context.Context, viewer int64, p store.Page) ([]any, error) {
+	upper, ok := parseID(p.MaxID)
+	if !ok {
+		upper = math.MaxInt64
+	}
+	since, _ := parseID(p.SinceID)
+	follows, err := db.queryIDs(ctx, `SELECT target_id FROM follows WHERE follower_id = ?`, []any{viewer})
+	if err != nil {
 		return nil, err
 	}
-	// Reloaded newest first, which also puts min_id pages in API order.
-	return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
+	authors := make([]int64, 0, len(follows)+1)
+	for _, a := range follows {
+		authors = append(authors, a.(int64))
+	}
+	authors = append(authors, viewer)
+
+	db.recent.mu.Lock()
+	err = db.recent.ensure(ctx, db)
+	var ids []int64
+	var complete bool
+	floor := db.recent.floor
+	if err == nil {
+		ids, complete = db.recent.page(authors, since, upper, p.Limit)
+	}
+	db.recent.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	// Direct statuses never enter the index; the viewer sees those that
+	// mention them. Below floor, homeIDsSQL finds them.
+	directs, err := db.queryIDs(ctx, `SELECT m.status_id FROM status_mentions m JOIN statuses s ON s.id = m.status_id
+		WHERE m.account_id = ? AND s.visibility = 'direct' AND s.id > ? AND s.id < ?
+		ORDER BY m.status_id DESC LIMIT ?`, []any{viewer, max(since, floor), upper, p.Limit})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range directs {
+		ids = append(ids, d.(int64))
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	ids = slices.Compact(ids)
+	if len(ids) > p.Limit {
+		ids = ids[:p.Limit]
+	}
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	if complete || len(out) == p.Limit {
+		return out, nil
+	}
+	older := p
+	older.MaxID, older.Limit = formatID(min(upper, floor+1)), p.Limit-len(out)
+	rest, err := db.homeIDsSQL(ctx, viewer, older)
+	return append(out, rest...), err
+}
+
+// homeIDsSQL picks a newest-first page's IDs from covering indexes alone.
+// It looks in a time window below the page's upper bound first (a day,
+// then 16 times wider until the page is full): each followed account then
+// costs one index seek plus its posts inside the window. Any status outside
+// the window is older than every status inside it, so a full page from the
+// window is the page.
+func (db *DB) homeIDsSQL(ctx context.Context, viewer int64, p store.Page) ([]any, error) {
+	upper, ok := parseID(p.MaxID)
+	if !ok {
+		upper = time.Now().UnixMilli() << 16
+	}
+	since, _ := parseID(p.SinceID)
+	for window := homeWindow; ; window *= 16 {
+		lower := upper - window.Milliseconds()<<16
+		if lower <= since {
+			lower = 0 // the window reaches past since_id: no bound needed
+		}
+		ids, err := db.homeIDs(ctx, viewer, p, lower)
+		if err != nil || len(ids) >= p.Limit || lower <= 0 {
+			return ids, err
+		}
+	}
 }
 
 // homeWindow is the first time window a home page is looked for in. Each
