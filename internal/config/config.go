@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -26,6 +27,10 @@ type Config struct {
 	MemoryLimitMiB     int64         // soft Go memory limit; 0: none (GOMEMLIMIT wins)
 	ShutdownTimeout    time.Duration // grace period for in-flight requests
 	TransparencyRanges bool          // show report counts under 10 as "0-9"
+	// TrustedProxies are reverse proxies (CIDRs) whose X-Forwarded-For names
+	// the client for rate limiting; Proxies is the parsed form.
+	TrustedProxies []string
+	Proxies        []netip.Prefix
 	// Now is the clock for expiring OAuth codes; tests set it (nil: wall
 	// clock). It has no flag.
 	Now func() time.Time
@@ -57,6 +62,7 @@ func (c *Config) Bind(fs *pflag.FlagSet) {
 	fs.IntVar(&c.RootsKept, "roots-kept", c.RootsKept, "membership proofs against any of the last K group roots are accepted (PUBLIUS_ROOTS_KEPT)")
 	fs.BoolVar(&c.TransparencyRanges, "transparency-ranges", c.TransparencyRanges, "show transparency-report counts under 10 as the range 0-9 (PUBLIUS_TRANSPARENCY_RANGES)")
 	fs.Int64Var(&c.MemoryLimitMiB, "memory-limit", c.MemoryLimitMiB, "soft memory limit in MiB for the Go heap, so the GC does not let it double; 0 for none; GOMEMLIMIT overrides (PUBLIUS_MEMORY_LIMIT)")
+	fs.StringSliceVar(&c.TrustedProxies, "trusted-proxy", c.TrustedProxies, "address or CIDR of a reverse proxy whose X-Forwarded-For names the client, for rate limiting only (hashed in memory, never stored or logged); repeatable (PUBLIUS_TRUSTED_PROXY, comma-separated)")
 	fs.Float64Var(&c.RateLimitScale, "rate-limit-scale", c.RateLimitScale, "multiply every rate limit by this factor; 0 disables limits (PUBLIUS_RATE_LIMIT_SCALE)")
 }
 
@@ -105,6 +111,19 @@ func (c *Config) Validate() error {
 	}
 	if c.RateLimitScale < 0 {
 		return fmt.Errorf("config: --rate-limit-scale must not be negative")
+	}
+	c.Proxies = c.Proxies[:0]
+	for _, raw := range c.TrustedProxies {
+		raw = strings.TrimSpace(raw)
+		p, err := netip.ParsePrefix(raw)
+		if err != nil {
+			a, aerr := netip.ParseAddr(raw)
+			if aerr != nil {
+				return fmt.Errorf("config: --trusted-proxy %q is not an address or CIDR", raw)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		c.Proxies = append(c.Proxies, p.Masked())
 	}
 	return nil
 }

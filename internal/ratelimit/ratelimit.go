@@ -10,6 +10,8 @@ import (
 	"crypto/sha256"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
@@ -29,6 +31,8 @@ type Limiter struct {
 	saltAt  time.Time
 	now     func() time.Time
 	scale   float64
+	// proxies are reverse proxies whose X-Forwarded-For names the client.
+	proxies []netip.Prefix
 }
 
 type bucket struct {
@@ -153,12 +157,45 @@ func Defaults(scale float64) *Limiter {
 	}, scale, nil)
 }
 
-// PeerAddress is the request's peer address, for use as a client key only:
-// Allow hashes it at once, and it must never be stored or logged.
-func PeerAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// TrustProxies makes ClientAddress believe X-Forwarded-For on requests
+// from these reverse proxies. Without it, the header is never read.
+func (l *Limiter) TrustProxies(proxies []netip.Prefix) { l.proxies = proxies }
+
+// ClientAddress is the request's client address, for use as a rate-limit
+// key only: Allow hashes it at once, and it must never be stored or logged.
+// It is the peer address, unless the peer is a trusted proxy: then the
+// rightmost X-Forwarded-For entry that is not a trusted proxy.
+func (l *Limiter) ClientAddress(r *http.Request) string {
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(peer); err == nil {
+		peer = host
 	}
-	return host
+	if !l.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return peer // a malformed chain: trust none of it
+		}
+		if !l.trusted(hop) {
+			return hop
+		}
+	}
+	return peer
+}
+
+func (l *Limiter) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range l.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package ratelimit
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -54,6 +57,40 @@ func TestScaleZeroDisables(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		if ok, _ := l.Allow("post", "a"); !ok {
 			t.Fatal("limited with scale 0")
+		}
+	}
+}
+
+func TestClientAddress(t *testing.T) {
+	l := New(nil, 1, nil)
+	req := func(peer string, xff ...string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = peer
+		for _, v := range xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		return r
+	}
+	if got := l.ClientAddress(req("198.51.100.7:4000", "203.0.113.9")); got != "198.51.100.7" {
+		t.Errorf("no trusted proxy: got %s, want the peer (X-Forwarded-For unread)", got)
+	}
+	l.TrustProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")})
+	for _, c := range []struct {
+		name string
+		r    *http.Request
+		want string
+	}{
+		{"through the proxy", req("10.0.0.5:4000", "203.0.113.9"), "203.0.113.9"},
+		{"two trusted hops", req("10.0.0.5:4000", "203.0.113.9, 10.0.0.7"), "203.0.113.9"},
+		{"client-forged entries", req("10.0.0.5:4000", "192.0.2.66, 198.51.100.2"), "198.51.100.2"},
+		{"split headers", req("10.0.0.5:4000", "192.0.2.66", "198.51.100.3"), "198.51.100.3"},
+		{"untrusted peer", req("198.51.100.7:4000", "203.0.113.9"), "198.51.100.7"},
+		{"malformed chain", req("10.0.0.5:4000", "203.0.113.9, not-an-ip"), "10.0.0.5"},
+		{"only proxies", req("10.0.0.5:4000", "10.0.0.9"), "10.0.0.5"},
+		{"IPv6 proxy", req("[::1]:4000", "2001:db8::5"), "2001:db8::5"},
+	} {
+		if got := l.ClientAddress(c.r); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
 	}
 }

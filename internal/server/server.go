@@ -57,10 +57,12 @@ func New(ctx context.Context, cfg config.Config, st store.Store, logOut io.Write
 		return nil, fmt.Errorf("server: oauth codes: %w", err)
 	}
 	timelines := timeline.NewService(st, cfg.PublicURL, cfg.Host())
+	limiter := ratelimit.Defaults(cfg.RateLimitScale)
+	limiter.TrustProxies(cfg.Proxies)
 	api := &mastodon.Handler{
 		Config: cfg, Store: st, Accounts: accounts, Codes: codes, Timelines: timelines,
 		Present: &mastodon.Presenter{BaseURL: cfg.PublicURL, Host: cfg.Host()},
-		Limiter: ratelimit.Defaults(cfg.RateLimitScale), Version: mastodon.VersionString,
+		Limiter: limiter, Version: mastodon.VersionString,
 	}
 	s := &Server{Config: cfg, Store: st, Accounts: accounts, Timelines: timelines, API: api, Log: log,
 		mux: http.NewServeMux()}

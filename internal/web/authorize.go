@@ -100,7 +100,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, req, url.Values{"error": {"access_denied"}, "error_description": {"The user denied access"}})
 		return
 	}
-	client := ratelimit.PeerAddress(r)
+	client := h.Limiter.ClientAddress(r)
 	if ok, wait := h.Limiter.Peek(ratelimit.Login, client); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		h.render(w, http.StatusTooManyRequests, "authorize", formData(w, r, req, f.Get("handle"),

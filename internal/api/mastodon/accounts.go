@@ -55,7 +55,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		response.Unprocessable(w, "agreement must be accepted")
 		return
 	}
-	if !h.limit(w, ratelimit.Signup, ratelimit.PeerAddress(r)) {
+	if !h.limit(w, ratelimit.Signup, h.Limiter.ClientAddress(r)) {
 		return
 	}
 	a, err := h.Accounts.Register(r.Context(), account.Registration{Handle: f.Username, Passphrase: f.Password})

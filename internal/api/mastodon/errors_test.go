@@ -268,3 +268,31 @@ func TestCORS(t *testing.T) {
 	r = env.Do(t, "GET", "/oauth/authorize", "", nil, "Origin", "https://evil.example")
 	must(t, r.Header.Get("Access-Control-Allow-Origin") == "", "authorize page allows CORS")
 }
+
+// Behind a trusted reverse proxy, sign-up limits count per forwarded client;
+// without the setting, X-Forwarded-For changes nothing.
+func TestRateLimitsBehindTrustedProxy(t *testing.T) {
+	signUps := func(t *testing.T, env *servertest.Env, appToken, prefix, xff string) (ok int) {
+		for i := range 8 {
+			r := env.Do(t, "POST", "/api/v1/accounts", appToken, map[string]any{
+				"username": prefix + strconv.Itoa(i), "password": servertest.Passphrase, "agreement": true},
+				"X-Forwarded-For", xff)
+			if r.Status == 429 {
+				return ok
+			}
+			must(t, r.Status == 200, "sign-up: %d %s", r.Status, r.Body)
+			ok++
+		}
+		return ok
+	}
+	proxied := servertest.Start(t, func(c *config.Config) { c.RateLimitScale = 1; c.TrustedProxies = []string{"127.0.0.1"} })
+	_, _, appToken := proxied.App(t)
+	first := signUps(t, proxied, appToken, "a", "203.0.113.1")
+	must(t, first >= 1 && first < 8, "first client signed up %d times before the limit", first)
+	must(t, signUps(t, proxied, appToken, "b", "203.0.113.2") == first, "a second client behind the proxy shares the first one's limit")
+
+	direct := servertest.Start(t, func(c *config.Config) { c.RateLimitScale = 1 })
+	_, _, appToken = direct.App(t)
+	signUps(t, direct, appToken, "a", "203.0.113.1")
+	must(t, signUps(t, direct, appToken, "b", "203.0.113.2") == 0, "X-Forwarded-For was believed without --trusted-proxy")
+}

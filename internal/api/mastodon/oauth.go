@@ -141,7 +141,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 // checkLoginLimit refuses a login attempt from an address that failed too
 // often recently. Only failures spend tokens (see loginFailed).
 func (h *Handler) checkLoginLimit(w http.ResponseWriter, r *http.Request) bool {
-	if ok, wait := h.Limiter.Peek(ratelimit.Login, ratelimit.PeerAddress(r)); !ok {
+	if ok, wait := h.Limiter.Peek(ratelimit.Login, h.Limiter.ClientAddress(r)); !ok {
 		response.TooManyRequests(w, wait)
 		return false
 	}
@@ -149,7 +149,7 @@ func (h *Handler) checkLoginLimit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (h *Handler) loginFailed(r *http.Request) {
-	h.Limiter.Allow(ratelimit.Login, ratelimit.PeerAddress(r))
+	h.Limiter.Allow(ratelimit.Login, h.Limiter.ClientAddress(r))
 }
 
 type revokeForm struct {
