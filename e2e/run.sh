@@ -13,7 +13,12 @@ if [ ! -x /usr/bin/chromium ]; then
 	$sudo apt-get install -y chromium
 fi
 
-if [ ! -d "$root/e2e/node_modules/playwright-core" ]; then
+# Reinstall when any pinned package is missing (a checkout from before it was added).
+need_install=""
+for pkg in playwright-core masto megalodon; do
+	[ -d "$root/e2e/node_modules/$pkg" ] || need_install=1
+done
+if [ -n "$need_install" ]; then
 	(cd "$root/e2e" && npm ci --no-audit --no-fund)
 fi
 
