@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"net/http"
+	"strings"
 
 	"publius/internal/api/request"
 	"publius/internal/api/response"
@@ -17,6 +18,7 @@ func (h *Handler) statusRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/statuses/{id}/context", h.auth(optionalAuth, "", h.statusContext))
 	mux.HandleFunc("GET /api/v1/timelines/home", h.auth(userAuth, "read:statuses", h.homeTimeline))
 	mux.HandleFunc("GET /api/v1/timelines/public", h.auth(optionalAuth, "", h.publicTimeline))
+	mux.HandleFunc("GET /api/v1/timelines/tag/{hashtag}", h.auth(optionalAuth, "", h.tagTimeline))
 }
 
 // StatusForm is Mastodon's status creation form (JSON or form-encoded).
@@ -149,6 +151,22 @@ func (h *Handler) publicTimeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := h.Timelines.Public(r.Context(), request.Page(r, request.MaxLimit))
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	h.renderStatuses(w, r, list)
+}
+
+// tagTimeline lists public statuses with the hashtag (any[], all[] and
+// none[] are not supported and ignored).
+func (h *Handler) tagTimeline(w http.ResponseWriter, r *http.Request) {
+	if request.Flag(r, "remote") || request.Flag(r, "only_media") {
+		response.OK(w, []any{})
+		return
+	}
+	tag := strings.TrimPrefix(r.PathValue("hashtag"), "#")
+	list, err := h.Timelines.Tag(r.Context(), tag, request.Page(r, request.MaxLimit))
 	if err != nil {
 		fail(w, err)
 		return

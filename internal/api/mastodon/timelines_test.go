@@ -231,3 +231,22 @@ func TestTimelineQueryFlags(t *testing.T) {
 	got := ids(list(t, env.Must(t, 200, "GET", "/api/v1/accounts/"+alice.ID+"/statuses?exclude_replies=false&only_media=0", "", nil)))
 	must(t, len(got) == 3, "false flags: %v", got)
 }
+
+func TestTagTimeline(t *testing.T) {
+	env := servertest.Start(t)
+	alice, bob := env.Register(t, "alice"), env.Register(t, "bob")
+	var want []string // newest first
+	for i := range 5 {
+		want = append([]string{env.Post(t, alice, fmt.Sprintf("post %d about #GoLang", i))}, want...)
+	}
+	env.Post(t, bob, "about #rust")
+	env.Must(t, 200, "POST", "/api/v1/statuses", bob.Token, map[string]any{"status": "unlisted #golang", "visibility": "unlisted"})
+
+	got := ids(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/tag/golang", "", nil)))
+	must(t, fmt.Sprint(got) == fmt.Sprint(want), "tag timeline %v, want %v (public only, any case)", got, want)
+	page := env.Must(t, 200, "GET", "/api/v1/timelines/tag/GoLang?limit=2&max_id="+want[1], "", nil)
+	must(t, fmt.Sprint(ids(list(t, page))) == fmt.Sprint(want[2:4]), "max_id page %v", ids(list(t, page)))
+	must(t, page.Header.Get("Link") != "", "no Link header on a tag page")
+	must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/tag/nothing", "", nil))) == 0, "unknown tag not empty")
+	must(t, len(list(t, env.Must(t, 200, "GET", "/api/v1/timelines/tag/golang?only_media=true", "", nil))) == 0, "only_media not empty")
+}
