@@ -54,6 +54,12 @@ type Accounts interface {
 	DeleteAccount(ctx context.Context, id string) error
 	// CountAccounts counts live (not deleted) accounts.
 	CountAccounts(ctx context.Context) (int64, error)
+	// SearchAccounts finds accounts that are neither deleted nor suspended:
+	// first those whose handle starts with query (ignoring case), in handle
+	// order, then those whose display name starts with it (ignoring ASCII
+	// case), in display-name order. It skips offset matches and returns at
+	// most limit; an empty query matches nothing.
+	SearchAccounts(ctx context.Context, query string, offset, limit int) ([]*Account, error)
 }
 
 // Statuses stores posts and reads timelines. Timelines are fan-out-on-read.
@@ -80,6 +86,11 @@ type Statuses interface {
 	// Descendants lists replies to s and their replies, oldest first.
 	Descendants(ctx context.Context, s *Status, limit int) ([]*Status, error)
 	CountStatuses(ctx context.Context) (int64, error)
+	// SearchTags lists, in name order, the hashtags starting with prefix
+	// (compared in lower case) that are on at least one public status of
+	// an account that is not suspended. It skips offset names and returns
+	// at most limit; an empty prefix matches nothing.
+	SearchTags(ctx context.Context, prefix string, offset, limit int) ([]string, error)
 	// AccountIdempotencyKeys lists the client-chosen idempotency keys kept
 	// for an account's statuses, as key → status ID (disclosure export).
 	AccountIdempotencyKeys(ctx context.Context, accountID string) (map[string]string, error)

@@ -92,4 +92,6 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.statusRoutes(mux)
 	h.instanceRoutes(mux)
 	h.notificationRoutes(mux)
+	h.compatRoutes(mux)
+	h.searchRoutes(mux)
 }
