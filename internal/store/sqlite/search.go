@@ -17,7 +17,6 @@ func prefixRange(prefix string) (lo, hi string) {
 	return prefix, prefix + "\U0010FFFF"
 }
 
-
 // Account search runs in two steps inside one read transaction. Handle
 // prefix matches are a range on the handle index (its NOCASE collation
 // makes them case-insensitive) and usually fill the page. A page they do
