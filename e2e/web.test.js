@@ -227,6 +227,7 @@ describe('publius in a browser', () => {
     assert.match(counts, /1 post\b/);
     assert.match(counts, /0 following/);
     assert.match(counts, /1 follower\b/);
+    assert.equal(await page.getByRole('img', { name: /^Followers, .*→ 1$/ }).evaluate((e) => e.localName), 'svg');
     const post = page.locator('article', { hasText: 'Hello from a real browser sign-in' });
     assert.equal(await post.count(), 1);
 

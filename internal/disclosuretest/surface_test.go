@@ -240,6 +240,12 @@ func TestDisclosureSurface(t *testing.T) {
 	p.from("127.0.0.16")
 	concurrentDeletes(t, p, []user{quill, fern, sable})
 
+	// Follower history, as the API and the profile page's chart read it.
+	env.Must(t, 200, "GET", "/api/v1/publius/accounts/"+quill.id+"/follower_history?days=730", "", nil, headerSets[2].list()...)
+	if body := string(env.Must(t, 200, "GET", "/@"+quill.handle, "", nil, headerSets[1].list()...).Body); !strings.Contains(body, "<svg") {
+		t.Error("quill's profile page has no follower chart")
+	}
+
 	// The owner's view of the disclosure export.
 	x := env.Must(t, 200, "GET", "/api/v1/publius/me/disclosure", quill.token, nil, headerSets[0].list()...).Map(t)
 	if got := len(x["posts"].([]any)); got < 3 {
@@ -361,6 +367,7 @@ var disclosedTables = map[string]string{
 	"status_tags":       "Export.Posts[].Tags",
 	"idempotency_keys":  "Export.IdempotencyKeys",
 	"follows":           "Export.Following and Export.Followers",
+	"follower_counts":   "Export.FollowerHistory (a count per day; nothing names a follower)",
 	"tokens":            "Export.Tokens",
 	"apps":              "Export.Tokens[].App (apps belong to client developers, not accounts)",
 	"secrets":           "server keys; no account data",

@@ -23,8 +23,9 @@ import (
 type Export struct {
 	Account         AccountRecord    `json:"account"`
 	Posts           []Post           `json:"posts"`
-	Following       []string         `json:"following"` // handles
-	Followers       []string         `json:"followers"` // handles
+	Following       []string         `json:"following"`        // handles
+	Followers       []string         `json:"followers"`        // handles
+	FollowerHistory []FollowerDay    `json:"follower_history"` // the count on each day it changed
 	Tokens          []TokenRecord    `json:"tokens"`
 	IdempotencyKeys []IdempotencyKey `json:"idempotency_keys"`
 	Badges          []Badge          `json:"badges"`
@@ -79,6 +80,13 @@ type TokenRecord struct {
 	CreatedOn string   `json:"created_on"`
 }
 
+// FollowerDay is the account's follower count at the end of one UTC day.
+// Only the day is kept, and nothing about who followed.
+type FollowerDay struct {
+	Day       string `json:"day"` // YYYY-MM-DD
+	Followers int64  `json:"followers"`
+}
+
 // IdempotencyKey is a client-chosen key kept to de-duplicate a post.
 type IdempotencyKey struct {
 	Key      string `json:"key"`
@@ -112,7 +120,7 @@ func Disclose(ctx context.Context, st store.Store, accountID string) (*Export, e
 			PassphraseHashHeld: a.PassphraseHash != "", FollowersCount: a.FollowersCount,
 			FollowingCount: a.FollowingCount, StatusesCount: a.StatusesCount,
 		},
-		Posts: []Post{}, Following: []string{}, Followers: []string{}, Tokens: []TokenRecord{},
+		Posts: []Post{}, Following: []string{}, Followers: []string{}, FollowerHistory: []FollowerDay{}, Tokens: []TokenRecord{},
 		IdempotencyKeys: []IdempotencyKey{}, Badges: []Badge{}, NotHeld: NotHeld,
 	}
 	if x.Account.Fields == nil {
@@ -128,6 +136,9 @@ func Disclose(ctx context.Context, st store.Store, accountID string) (*Export, e
 		return nil, err
 	}
 	if x.Followers, err = follows(ctx, st.Followers, a.ID); err != nil {
+		return nil, err
+	}
+	if x.FollowerHistory, err = followerHistory(ctx, st, a.ID); err != nil {
 		return nil, err
 	}
 	if x.Tokens, err = tokens(ctx, st, a.ID); err != nil {
@@ -222,6 +233,20 @@ func follows(ctx context.Context, list func(context.Context, string, store.Page)
 	}
 }
 
+// followerHistory reads every stored day, whatever its date: what is held
+// must be producible.
+func followerHistory(ctx context.Context, st store.Store, accountID string) ([]FollowerDay, error) {
+	rows, err := st.FollowerHistory(ctx, accountID, time.Time{}, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return nil, fmt.Errorf("disclose: follower history: %w", err)
+	}
+	out := make([]FollowerDay, len(rows))
+	for i, r := range rows {
+		out[i] = FollowerDay{Day: r.Day.UTC().Format(time.DateOnly), Followers: r.Followers}
+	}
+	return out, nil
+}
+
 func tokens(ctx context.Context, st store.Store, accountID string) ([]TokenRecord, error) {
 	list, err := st.AccountTokens(ctx, accountID)
 	if err != nil {
@@ -295,6 +320,10 @@ func (x *Export) Text() string {
 	}
 	list("Following", prefixed(x.Following))
 	list("Followers", prefixed(x.Followers))
+	fmt.Fprintf(&b, "\nFollower count by day (%d days on which it changed; nothing about who followed)\n", len(x.FollowerHistory))
+	for _, d := range x.FollowerHistory {
+		fmt.Fprintf(&b, "  %s  %d\n", d.Day, d.Followers)
+	}
 	fmt.Fprintf(&b, "\nAccess tokens (%d; secrets are not kept, only their SHA-256)\n", len(x.Tokens))
 	for _, t := range x.Tokens {
 		fmt.Fprintf(&b, "  %s  app %q  scopes %s\n", t.CreatedOn, t.App, strings.Join(t.Scopes, " "))
@@ -332,8 +361,8 @@ func (x *Export) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What this server holds about @%s, and so all it could produce: the handle; the day the account was created (%s); the profile; ",
 		x.Account.Handle, x.Account.CreatedOn)
-	fmt.Fprintf(&b, "%d posts that were not deleted; who the account follows (%d) and who follows it (%d); ",
-		len(x.Posts), len(x.Following), len(x.Followers))
+	fmt.Fprintf(&b, "%d posts that were not deleted; who the account follows (%d) and who follows it (%d); its follower count on each day it changed (%d days); ",
+		len(x.Posts), len(x.Following), len(x.Followers), len(x.FollowerHistory))
 	fmt.Fprintf(&b, "%d access tokens, each with its app and issue day; %d verified badges (never which member holds them). ",
 		len(x.Tokens), len(x.Badges))
 	b.WriteString("It holds no email, phone number, IP address, user agent, or login or session time. ")

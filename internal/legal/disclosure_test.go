@@ -21,8 +21,9 @@ var freshAccountFields = []string{
 	"account", "account.id", "account.handle", "account.created_on", "account.display_name", "account.note",
 	"account.fields", "account.bot", "account.hide_collections", "account.admin", "account.suspended",
 	"account.deleted", "account.passphrase_hash_held", "account.followers_count", "account.following_count",
-	"account.statuses_count", "posts", "following", "followers", "tokens", "tokens[].app", "tokens[].scopes",
-	"tokens[].created_on", "idempotency_keys", "badges", "not_held",
+	"account.statuses_count", "posts", "following", "followers", "follower_history", "follower_history[].day",
+	"follower_history[].followers", "tokens", "tokens[].app", "tokens[].scopes", "tokens[].created_on",
+	"idempotency_keys", "badges", "not_held",
 }
 
 // keys flattens a decoded JSON object into dotted key paths.
@@ -72,8 +73,12 @@ func TestDiscloseFreshAccount(t *testing.T) {
 	if len(x.Tokens) != 1 || x.Tokens[0].App != "servertest" || x.Tokens[0].CreatedOn != x.Account.CreatedOn {
 		t.Errorf("tokens %+v, want the sign-up token of app servertest, dated by day", x.Tokens)
 	}
+	if want := (legal.FollowerDay{Day: x.Account.CreatedOn, Followers: 0}); len(x.FollowerHistory) != 1 || x.FollowerHistory[0] != want {
+		t.Errorf("follower history %+v, want the creation day's 0 alone", x.FollowerHistory)
+	}
 	text := x.Text()
-	for _, s := range []string{"@freshling", "created on (day only):", "Access tokens (1", "Not held by this server", "email address"} {
+	for _, s := range []string{"@freshling", "created on (day only):", "Access tokens (1", "Not held by this server", "email address",
+		"Follower count by day (1 days", "  " + x.Account.CreatedOn + "  0\n"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("text export lacks %q:\n%s", s, text)
 		}
@@ -107,13 +112,20 @@ func TestDiscloseActiveAndDeletedAccount(t *testing.T) {
 	if len(x.IdempotencyKeys) != 1 || x.IdempotencyKeys[0].Key != "k-123" {
 		t.Errorf("idempotency keys %+v", x.IdempotencyKeys)
 	}
+	if h := x.FollowerHistory; len(h) == 0 || h[len(h)-1].Followers != 1 || len(h[len(h)-1].Day) != len(time.DateOnly) {
+		t.Errorf("follower history %+v, want to end with today's 1", h)
+	}
 	env.Must(t, 200, "POST", "/api/v1/publius/account/delete", a.Token, map[string]any{"passphrase": servertest.Passphrase})
 	x, err = legal.Disclose(context.Background(), env.Server.Store, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !x.Account.Deleted || len(x.Posts)+len(x.Followers)+len(x.Tokens)+len(x.IdempotencyKeys) != 0 || x.Account.PassphraseHashHeld {
+	if !x.Account.Deleted || len(x.Posts)+len(x.Followers)+len(x.FollowerHistory)+len(x.Tokens)+len(x.IdempotencyKeys) != 0 || x.Account.PassphraseHashHeld {
 		t.Errorf("deleted account export should be a bare tombstone: %s", x.JSON())
+	}
+	// The tombstone's export skips the history because none is held.
+	if h, err := env.Server.Store.FollowerHistory(context.Background(), a.ID, time.Time{}, time.Now().AddDate(1, 0, 0)); err != nil || len(h) != 0 {
+		t.Errorf("deleted account's follower history is still held: %v, %v", h, err)
 	}
 }
 

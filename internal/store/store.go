@@ -110,6 +110,13 @@ type Follows interface {
 	Followers(ctx context.Context, accountID string, p Page) ([]FollowEdge, error)
 	// Following lists accounts accountID follows, most recent follow first.
 	Following(ctx context.Context, accountID string, p Page) ([]FollowEdge, error)
+	// FollowerHistory lists the stored days of accountID's follower-count
+	// history within [from, to] (compared as UTC calendar days), oldest
+	// first. A day without a row means "unchanged since the previous row";
+	// before the first row the count is unknown. See DayCount for when rows
+	// are written. An unknown or deleted account has no history (empty, no
+	// error).
+	FollowerHistory(ctx context.Context, accountID string, from, to time.Time) ([]DayCount, error)
 }
 
 // OAuth stores client applications and access tokens. Authorization codes

@@ -67,8 +67,30 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, err)
 		return
 	}
+	chart, err := h.followerChart(r.Context(), a)
+	if err != nil {
+		h.serverError(w, err)
+		return
+	}
 	h.publicPage(w, http.StatusOK, "profile", map[string]any{"Title": displayName(a) + " (@" + a.Handle + ")",
-		"Account": newProfileView(a, h.Config.Host()), "Posts": posts, "Next": next, "Paged": p.MaxID != ""})
+		"Account": newProfileView(a, h.Config.Host()), "Chart": chart, "Posts": posts, "Next": next, "Paged": p.MaxID != ""})
+}
+
+// followerChart draws a's follower count over the last chartDays days, or
+// returns nil when the page shows no counts. Follower counts are public:
+// the API serves them (and their history) even for hidden collections, as
+// Mastodon does, and a reader could build the same chart by looking once a
+// day. But this page shows no counts for an owner who hid their
+// collections, and the chart would print them, so it follows the page.
+func (h *Handler) followerChart(ctx context.Context, a *store.Account) (*chartView, error) {
+	if a.HideCollections {
+		return nil, nil
+	}
+	series, err := h.Timelines.FollowerSeries(ctx, a, chartDays)
+	if err != nil {
+		return nil, err
+	}
+	return followerChart(series, chartDays), nil
 }
 
 // status serves /@handle/ID with the post's visible thread.

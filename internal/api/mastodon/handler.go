@@ -94,4 +94,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.notificationRoutes(mux)
 	h.compatRoutes(mux)
 	h.searchRoutes(mux)
+	h.historyRoutes(mux)
 }

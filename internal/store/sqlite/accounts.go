@@ -51,18 +51,27 @@ func (db *DB) CreateAccount(ctx context.Context, a *store.Account) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO accounts (id, handle, display_name, note, fields,
-		hide_collections, bot, admin, suspended, passphrase_hash, created_on)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, strings.ToLower(a.Handle), a.DisplayName, a.Note, string(fields), boolInt(a.HideCollections),
-		boolInt(a.Bot), boolInt(a.Admin), boolInt(a.Suspended), a.PassphraseHash, a.CreatedOn.UTC().Format(dayLayout))
-	if isUniqueViolation(err) {
-		return fmt.Errorf("sqlite: handle %q: %w", a.Handle, store.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: create account: %w", err)
-	}
-	return nil
+	createdOn := a.CreatedOn.UTC().Format(dayLayout)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, handle, display_name, note, fields,
+			hide_collections, bot, admin, suspended, passphrase_hash, created_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, strings.ToLower(a.Handle), a.DisplayName, a.Note, string(fields), boolInt(a.HideCollections),
+			boolInt(a.Bot), boolInt(a.Admin), boolInt(a.Suspended), a.PassphraseHash, createdOn)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("sqlite: handle %q: %w", a.Handle, store.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: create account: %w", err)
+		}
+		// The follower history starts at 0 on the creation day, a day
+		// the account row already holds (store.DayCount).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO follower_counts (account_id, day, followers) VALUES (?, ?, 0)`,
+			id, createdOn); err != nil {
+			return fmt.Errorf("sqlite: create account: %w", err)
+		}
+		return nil
+	})
 }
 
 func nonNilFields(f []store.Field) []store.Field {
@@ -209,9 +218,13 @@ func (db *DB) DeleteAccount(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		// Every step gets ?1 = the account and ?2 = today's day.
 		steps := []string{
 			`UPDATE accounts SET followers_count = followers_count - 1
 				WHERE id IN (SELECT target_id FROM follows WHERE follower_id = ?1)`,
+			recordUnfollowedByDeleted,
+			// The follower history goes with the account.
+			`DELETE FROM follower_counts WHERE account_id = ?1`,
 			`UPDATE accounts SET following_count = following_count - 1
 				WHERE id IN (SELECT follower_id FROM follows WHERE target_id = ?1)`,
 			`DELETE FROM follows WHERE follower_id = ?1 OR target_id = ?1`,
@@ -229,8 +242,9 @@ func (db *DB) DeleteAccount(ctx context.Context, id string) error {
 				bot = 0, admin = 0, passphrase_hash = '', deleted = 1, followers_count = 0,
 				following_count = 0, statuses_count = 0, last_status_id = 0 WHERE id = ?1`,
 		}
+		day := today()
 		for _, q := range steps {
-			if _, err := tx.ExecContext(ctx, q, v); err != nil {
+			if _, err := tx.ExecContext(ctx, q, v, day); err != nil {
 				return fmt.Errorf("sqlite: delete account: %w", err)
 			}
 		}

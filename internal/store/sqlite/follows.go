@@ -39,12 +39,16 @@ func (db *DB) Follow(ctx context.Context, followerID, targetID string) error {
 	})
 }
 
+// bumpFollowCounters changes both counters by delta and records the
+// target's new follower count for today (its history, one row a day).
 func bumpFollowCounters(ctx context.Context, tx *sql.Tx, follower, target int64, delta int) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET following_count = following_count + ? WHERE id = ?`, delta, follower); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE accounts SET followers_count = followers_count + ? WHERE id = ?`, delta, target)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET followers_count = followers_count + ? WHERE id = ?`, delta, target); err != nil {
+		return err
+	}
+	return recordFollowers(ctx, tx, target)
 }
 
 // Unfollow implements store.Follows.

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Statuses", statusTests},
 		{"Timelines", timelineTests},
 		{"Follows", followTests},
+		{"FollowerHistory", historyTests},
 		{"OAuth", oauthTests},
 		{"Secrets", secretTests},
 		{"Membership", membershipTests},
