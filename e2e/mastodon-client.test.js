@@ -10,14 +10,9 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
 const megalodon = require('megalodon');
+const publius = require('./publius-server');
 
-const root = path.resolve(__dirname, '..');
 const OOB = 'urn:ietf:wg:oauth:2.0:oob';
 const SCOPES = 'read write follow';
 const ID = /^\d{18}$/; // Publius IDs: fixed-width decimal strings
@@ -27,33 +22,11 @@ const users = {
   carol: 'carol passphrase for the client-library run',
 };
 
-let tmp, bin, server, base, serverLog = '';
+let server, base;
 // masto ships ESM (its CommonJS build requires the ESM-only change-case,
 // which needs require(esm)), so it is imported, not required.
 let masto;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url + '/healthz')).ok) return;
-    } catch { /* not listening yet */ }
-    if (server.exitCode !== null) throw new Error('publius serve exited: ' + serverLog);
-    if (Date.now() > deadline) throw new Error('server not healthy in time: ' + serverLog);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // rest returns a masto REST client, with a token or anonymous.
 function rest(accessToken) {
@@ -93,29 +66,13 @@ describe('publius with Mastodon client libraries', () => {
 
   before(async () => {
     masto = await import('masto');
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'publius-e2e-clients-'));
-    bin = process.env.PUBLIUS_BIN;
-    if (!bin) {
-      bin = path.join(tmp, 'publius');
-      execFileSync('go', ['build', '-o', bin, './cmd/publius'], { cwd: root, stdio: 'inherit' });
-    }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data', path.join(tmp, 'data'),
-      '--allow-password-grant', '--rate-limit-scale', '0', '--title', 'Client Library E2E'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout.on('data', (d) => { serverLog += d; });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    await waitHealthy(base, 15000);
+    server = await publius.start({ prefix: 'publius-e2e-clients-',
+      args: ['--allow-password-grant', '--rate-limit-scale', '0', '--title', 'Client Library E2E'] });
+    base = server.base;
   });
 
   after(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (server) await server.stop();
   });
 
   describe('masto', () => {

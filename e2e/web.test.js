@@ -6,15 +6,12 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const publius = require('./publius-server');
 
-const root = path.resolve(__dirname, '..');
 const shots = path.join(__dirname, 'screenshots');
 const OOB = 'urn:ietf:wg:oauth:2.0:oob';
 const users = {
@@ -22,30 +19,8 @@ const users = {
   bob: 'bob passphrase for the e2e run',
 };
 
-let tmp, bin, server, base, browser, serverLog = '';
+let server, base, browser;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url + '/healthz')).ok) return;
-    } catch { /* not listening yet */ }
-    if (server.exitCode !== null) throw new Error('publius serve exited: ' + serverLog);
-    if (Date.now() > deadline) throw new Error('server not healthy in time: ' + serverLog);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function api(method, p, { token, body } = {}) {
   const headers = {};
@@ -127,22 +102,8 @@ describe('publius in a browser', () => {
   const state = {};
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'publius-e2e-'));
-    bin = process.env.PUBLIUS_BIN;
-    if (!bin) {
-      bin = path.join(tmp, 'publius');
-      execFileSync('go', ['build', '-o', bin, './cmd/publius'], { cwd: root, stdio: 'inherit' });
-    }
-    const data = path.join(tmp, 'data');
-    for (const [name, pass] of Object.entries(users)) {
-      execFileSync(bin, ['admin', 'account', 'create', name, '--passphrase-stdin', '--data', data], { input: pass + '\n' });
-    }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout.on('data', (d) => { serverLog += d; });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    await waitHealthy(base, 15000);
+    server = await publius.start({ prefix: 'publius-e2e-', accounts: users });
+    base = server.base;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -153,12 +114,7 @@ describe('publius in a browser', () => {
 
   after(async () => {
     if (browser) await browser.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (server) await server.stop();
   });
 
   it('completes the authorization-code flow with PKCE and posts', async (t) => {
