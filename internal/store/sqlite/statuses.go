@@ -344,8 +344,17 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 		}
 		return db.statusesWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, ids, ` ORDER BY id DESC`)
 	}
+	follows, err := db.queryIDs(ctx, `SELECT target_id FROM follows WHERE follower_id = ?`, []any{viewer})
+	if err != nil {
+		return nil, err
+	}
+	authors := make([]int64, 0, len(follows)+1)
+	for _, a := range follows {
+		authors = append(authors, a.(int64))
+	}
+	authors = append(authors, viewer)
 	for attempt := 0; ; attempt++ {
-		ids, err := db.homeIDsRecent(ctx, viewer, p)
+		ids, err := db.homeIDsRecent(ctx, viewer, authors, p)
 		if err != nil || len(ids) == 0 {
 			return nil, err
 		}
@@ -359,15 +368,11 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 			v, _ := parseID(s.ID)
 			found[v] = true
 		}
-		authors, err := db.queryIDs(ctx, `SELECT target_id FROM follows WHERE follower_id = ?`, []any{viewer})
-		if err != nil {
-			return nil, err
-		}
 		db.recent.mu.Lock()
 		for _, id := range ids {
 			if !found[id.(int64)] {
-				for _, a := range append(authors, viewer) {
-					db.recent.remove(a.(int64), id.(int64))
+				for _, a := range authors {
+					db.recent.remove(a, id.(int64))
 				}
 			}
 		}
@@ -375,25 +380,17 @@ func (db *DB) HomeTimeline(ctx context.Context, viewerID string, p store.Page) (
 	}
 }
 
-// homeIDsRecent picks a newest-first home page's IDs.
-func (db *DB) homeIDsRecent(ctx context.Context, viewer int64, p store.Page) ([]any, error) {
+// homeIDsRecent picks a newest-first home page's IDs; authors are the
+// accounts the viewer follows and the viewer.
+func (db *DB) homeIDsRecent(ctx context.Context, viewer int64, authors []int64, p store.Page) ([]any, error) {
 	upper, ok := parseID(p.MaxID)
 	if !ok {
 		upper = math.MaxInt64
 	}
 	since, _ := parseID(p.SinceID)
-	follows, err := db.queryIDs(ctx, `SELECT target_id FROM follows WHERE follower_id = ?`, []any{viewer})
-	if err != nil {
-		return nil, err
-	}
-	authors := make([]int64, 0, len(follows)+1)
-	for _, a := range follows {
-		authors = append(authors, a.(int64))
-	}
-	authors = append(authors, viewer)
 
 	db.recent.mu.Lock()
-	err = db.recent.ensure(ctx, db)
+	err := db.recent.ensure(ctx, db)
 	var ids []int64
 	var complete bool
 	floor := db.recent.floor
